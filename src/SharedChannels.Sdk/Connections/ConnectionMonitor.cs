@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Connections.Internal;
+using SharedChannels.Diagnostics;
+using SharedChannels.Storage;
+using SharedChannels.Transport;
+using SharedChannels.Transport.Internal;
+using SharedChannels.Wire;
+
+namespace SharedChannels.Connections;
+
+/// <summary>
+/// Keeps track of whether each confirmed connection is reachable: pings every
+/// <see cref="SharedChannelsOptions.PingInterval"/>, records successful outbound pings, declares a connection
+/// offline after <see cref="SharedChannelsOptions.OfflineAfter"/> without one, and raises
+/// <see cref="StateChanged"/>. When a connection comes back, or answers again after a failed send, whatever it
+/// missed is caught up.
+/// </summary>
+public sealed class ConnectionMonitor
+{
+    private readonly IConnectionStore _store;
+    private readonly RemoteSender _sender;
+    private readonly ConnectionHealth _health;
+    private readonly ConnectionObservers _observers;
+    private readonly IOptionsMonitor<SharedChannelsOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, ConnectionState> _knownStates = new(StringComparer.Ordinal);
+    private readonly object _roundGate = new();
+    private Task? _currentRound;
+
+    internal ConnectionMonitor(
+        IConnectionStore store,
+        RemoteSender sender,
+        ConnectionHealth health,
+        ConnectionObservers observers,
+        IOptionsMonitor<SharedChannelsOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ConnectionMonitor> logger)
+    {
+        _store = store;
+        _sender = sender;
+        _health = health;
+        _observers = observers;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Raised when a connection's state changes (e.g. Connected → Offline), as observed by a ping round.</summary>
+    public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
+
+    /// <summary>
+    /// Pings every confirmed connection now, concurrently, and updates states. The background loop calls this
+    /// every <see cref="SharedChannelsOptions.PingInterval"/>; hosts may call it to refresh at once.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the round.</param>
+    /// <returns>A task that completes when every ping has succeeded, failed or timed out.</returns>
+    public Task PingAllAsync(CancellationToken cancellationToken = default)
+    {
+        // Callers arriving during a round share it rather than pinging every peer twice.
+        lock (_roundGate)
+        {
+            if (_currentRound is null || _currentRound.IsCompleted)
+            {
+                _currentRound = PingRoundAsync(cancellationToken);
+            }
+
+            return _currentRound;
+        }
+    }
+
+    private async Task PingRoundAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ConnectionRecord> connections = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+        ConnectionRecord[] confirmed = [.. connections.Where(c => c.DeletedAt is null && c.InvitationAccepted && c.RemoteToken is not null)];
+        await Task.WhenAll(confirmed.Select(c => PingOneAsync(c, cancellationToken))).ConfigureAwait(false);
+        foreach (string gone in _knownStates.Keys.Except(confirmed.Select(c => c.RemoteId)))
+        {
+            _knownStates.TryRemove(gone, out _);
+        }
+    }
+
+    /// <summary>Runs ping rounds until <paramref name="cancellationToken"/> is cancelled: one at once, then one every interval.</summary>
+    internal async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.CurrentValue.PingInterval, _timeProvider);
+        do
+        {
+            try
+            {
+                await PingAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.MonitorRoundFailed(_logger, ex);
+            }
+        }
+        while (await WaitForNextTickAsync(timer, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task PingOneAsync(ConnectionRecord connection, CancellationToken cancellationToken)
+    {
+        SharedChannelsOptions options = _options.CurrentValue;
+        bool ok = await SendPingAsync(connection, options, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        ConnectionState previous = _knownStates.TryGetValue(connection.RemoteId, out ConnectionState known)
+            ? known
+            : ConnectionStatus.StateOf(connection, now, options.OfflineAfter);
+
+        ConnectionRecord current = connection;
+        bool interrupted = false;
+        if (ok)
+        {
+            current = connection with { LastPingAt = now };
+            await _store.SetLastPingAsync(connection.RemoteId, now, cancellationToken).ConfigureAwait(false);
+            interrupted = _health.ClearInterruption(connection.RemoteId);
+        }
+
+        ConnectionState state = ConnectionStatus.StateOf(current, now, options.OfflineAfter);
+        _knownStates[connection.RemoteId] = state;
+        if (state != previous)
+        {
+            Log.ConnectionStateChanged(_logger, connection.RemoteId, state, previous);
+            SharedChannelsMetrics.ConnectionStateChanges.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
+            StateChanged?.Invoke(this, new ConnectionStateChangedEventArgs(ConnectionStatus.ToStatus(current, now, options.OfflineAfter), previous));
+            if (state == ConnectionState.Offline)
+            {
+                await _observers.ConnectionOfflineAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        bool cameBack = state == ConnectionState.Connected && previous == ConnectionState.Offline;
+        if (cameBack || (ok && interrupted))
+        {
+            await _observers.ConnectionRecoveredAsync(current, cameBack, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> SendPingAsync(ConnectionRecord connection, SharedChannelsOptions options, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(connection.SiteUrl, UriKind.Absolute, out Uri? siteUrl))
+        {
+            return false;
+        }
+
+        long sentAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var request = new RemoteRequest
+        {
+            Endpoint = RemoteEndpoint.Ping,
+            RemoteId = connection.RemoteId,
+            Token = connection.RemoteToken,
+            Body = WireFormat.Frame(connection.RemoteId, Topics.Ping, sentAt, new PingDto { SentAt = sentAt }, WireJsonContext.Default.PingDto),
+        };
+
+        string? failure;
+        try
+        {
+            RemoteResponse response = await _sender.SendAsync(connection.RemoteId, siteUrl, request, options.PingTimeout, cancellationToken).ConfigureAwait(false);
+            failure = response.IsSuccessStatusCode && IsPingReply(response.Body) ? null : $"the peer answered HTTP {response.StatusCode}";
+        }
+        catch (SharedChannelsException ex)
+        {
+            failure = ex.Message;
+        }
+
+        SharedChannelsMetrics.Pings.Add(1, new KeyValuePair<string, object?>("outcome", failure is null ? "ok" : "failed"));
+        if (failure is not null)
+        {
+            _health.ReportSendFailure(connection.RemoteId);
+            Log.PingFailed(_logger, connection.RemoteId, failure);
+        }
+
+        return failure is null;
+    }
+
+    private static bool IsPingReply(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, WireJsonContext.Default.PingDto) is not null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Diagnostics;
+using SharedChannels.Storage;
+using SharedChannels.Transport;
+using SharedChannels.Transport.Internal;
+using SharedChannels.Wire;
+
+namespace SharedChannels.Connections.Internal;
+
+/// <summary>Handles the connection topics a peer sends: the confirmation of our invitation, and the peer's deletion notice.</summary>
+internal sealed class ConnectionFrameHandler(
+    IConnectionStore store,
+    IOptionsMonitor<SharedChannelsOptions> options,
+    TimeProvider timeProvider,
+    ConnectionObservers observers,
+    ILogger<ConnectionFrameHandler> logger) : IFrameHandler
+{
+    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.Invitation, Wire.Topics.ConnectionRemoved];
+
+    public Task<JsonElement> HandleAsync(InboundFrame frame, CancellationToken cancellationToken) =>
+        frame.Topic == Wire.Topics.Invitation
+            ? ConfirmAsync(frame, cancellationToken)
+            : PeerDeletedAsync(frame, cancellationToken);
+
+    private async Task<JsonElement> ConfirmAsync(InboundFrame frame, CancellationToken cancellationToken)
+    {
+        ConnectionRecord connection = frame.Connection;
+        if (frame.Endpoint != RemoteEndpoint.ConfirmInvitation)
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "an invitation confirmation must be sent to the confirm_invite endpoint");
+        }
+
+        InvitationDto? confirm = Deserialize(frame.Payload, WireJsonContext.Default.InvitationDto);
+        if (confirm is null || string.IsNullOrEmpty(confirm.Token) || string.IsNullOrEmpty(confirm.SiteUrl))
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the confirmation lacks the token or the site URL");
+        }
+
+        // Mattermost checks only the header; we bind payload, frame and credentials to one connection.
+        if (!string.Equals(confirm.RemoteId, connection.RemoteId, StringComparison.Ordinal))
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the confirmation is for a different connection than the one it was sent as");
+        }
+
+        if (!connection.IsInviter)
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidState, "this workspace did not create an invitation for this connection");
+        }
+
+        if (connection.InvitationAccepted)
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidState, "the invitation was already accepted");
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        if (now - connection.InvitationGeneratedAt > options.CurrentValue.InvitationExpiry)
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvitationExpired, "the invitation has expired; ask the inviter for a new one");
+        }
+
+        if (!Uri.TryCreate(confirm.SiteUrl, UriKind.Absolute, out Uri? siteUrl) || (siteUrl.Scheme != Uri.UriSchemeHttp && siteUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the site URL in the confirmation is not an absolute http(s) URL");
+        }
+
+        ConnectionRecord confirmed = connection with
+        {
+            SiteUrl = confirm.SiteUrl.TrimEnd('/'),
+            RemoteToken = confirm.Token,
+            Token = string.IsNullOrEmpty(confirm.RefreshedToken) ? connection.Token : confirm.RefreshedToken,
+            InvitationAccepted = true,
+            LastPingAt = now,
+        };
+        await store.UpdateAsync(confirmed, cancellationToken).ConfigureAwait(false);
+        Log.ConnectionConfirmed(logger, connection.RemoteId, connection.Name, confirmed.SiteUrl);
+        return default;
+    }
+
+    private async Task<JsonElement> PeerDeletedAsync(InboundFrame frame, CancellationToken cancellationToken)
+    {
+        ConnectionRemovedDto? notice = Deserialize(frame.Payload, WireJsonContext.Default.ConnectionRemovedDto);
+        if (notice is null || !string.Equals(notice.RemoteId, frame.Connection.RemoteId, StringComparison.Ordinal))
+        {
+            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The removal notice is for a different connection than the one it was sent as.");
+        }
+
+        ConnectionRecord deleted = frame.Connection with { DeletedAt = timeProvider.GetUtcNow() };
+        await store.UpdateAsync(deleted, cancellationToken).ConfigureAwait(false);
+        Log.ConnectionDeletedByPeer(logger, deleted.RemoteId);
+        await observers.ConnectionDeletedAsync(deleted, cancellationToken).ConfigureAwait(false);
+        return default;
+    }
+
+    private SharedChannelsException Refuse(ConnectionRecord connection, SharedChannelsErrorCode code, string reason)
+    {
+        Log.ConfirmRefused(logger, connection.RemoteId, reason);
+        return new SharedChannelsException(code, $"Confirmation refused: {reason}.");
+    }
+
+    private static T? Deserialize<T>(JsonElement payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(type) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

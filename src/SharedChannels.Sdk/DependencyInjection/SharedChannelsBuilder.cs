@@ -1,0 +1,6 @@
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal sealed class SharedChannelsBuilder(IServiceCollection services) : ISharedChannelsBuilder
+{
+    public IServiceCollection Services { get; } = services;
+}

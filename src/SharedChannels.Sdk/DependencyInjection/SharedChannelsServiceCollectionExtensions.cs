@@ -1,0 +1,77 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels;
+using SharedChannels.Connections;
+using SharedChannels.Connections.Internal;
+using SharedChannels.Identity;
+using SharedChannels.Identity.Internal;
+using SharedChannels.Internal;
+using SharedChannels.Storage;
+using SharedChannels.Storage.InMemory;
+using SharedChannels.Transport;
+using SharedChannels.Transport.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the shared channels SDK in a service collection.</summary>
+public static class SharedChannelsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the shared channels SDK: secure connections, the connection monitor and the inbound dispatcher.
+    /// Storage defaults to in memory (nothing survives a restart); a transport and a permission checker must be
+    /// registered through the returned builder or by the host. Calling it twice is harmless.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures <see cref="SharedChannelsOptions"/>; validated when the host starts.</param>
+    /// <returns>A builder to choose storage, transport and identity implementations.</returns>
+    public static ISharedChannelsBuilder AddSharedChannels(this IServiceCollection services, Action<SharedChannelsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        OptionsBuilder<SharedChannelsOptions> options = services.AddOptions<SharedChannelsOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SharedChannelsOptions>, SharedChannelsOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
+
+        services.TryAddSingleton<ConnectionHealth>();
+        services.TryAddSingleton<RemoteSender>();
+        services.TryAddSingleton<PermissionGuard>();
+        services.TryAddSingleton<ConnectionObservers>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, ConnectionFrameHandler>());
+
+        services.TryAddSingleton(sp => new SecureConnections(
+            sp.GetRequiredService<IConnectionStore>(),
+            sp.GetRequiredService<RemoteSender>(),
+            sp.GetRequiredService<PermissionGuard>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ConnectionObservers>(),
+            sp.GetRequiredService<ILogger<SecureConnections>>()));
+        services.TryAddSingleton(sp => new ConnectionMonitor(
+            sp.GetRequiredService<IConnectionStore>(),
+            sp.GetRequiredService<RemoteSender>(),
+            sp.GetRequiredService<ConnectionHealth>(),
+            sp.GetRequiredService<ConnectionObservers>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
+        services.TryAddSingleton(sp => new RemoteFrameDispatcher(
+            sp.GetRequiredService<IConnectionStore>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IFrameHandler>(),
+            sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>()));
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedChannelsHostedService>());
+        return new SharedChannelsBuilder(services);
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Connections;
+using SharedChannels.Diagnostics;
+using SharedChannels.Storage;
+using SharedChannels.Storage.InMemory;
+
+namespace SharedChannels.Internal;
+
+/// <summary>Runs the SDK's background work (the connection monitor) for the lifetime of the host.</summary>
+internal sealed class SharedChannelsHostedService(
+    IOptionsMonitor<SharedChannelsOptions> options,
+    IConnectionStore connectionStore,
+    ConnectionMonitor monitor,
+    ILogger<SharedChannelsHostedService> logger) : IHostedService, IDisposable
+{
+    private CancellationTokenSource? _stopping;
+    private Task? _monitorLoop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Reading the value runs the validators: an invalid configuration fails start-up here.
+        SharedChannelsOptions current = options.CurrentValue;
+        if (connectionStore is InMemoryConnectionStore)
+        {
+            Log.InMemoryStorageInUse(logger);
+        }
+
+        if (current.EnableRemoteClusterService)
+        {
+            _stopping = new CancellationTokenSource();
+            _monitorLoop = Task.Run(() => monitor.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping is null || _monitorLoop is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _monitorLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping?.Dispose();
+}

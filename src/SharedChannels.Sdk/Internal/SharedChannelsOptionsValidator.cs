@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+
+namespace SharedChannels.Internal;
+
+/// <summary>Validates <see cref="SharedChannelsOptions"/> at start-up; each failure says what to fix.</summary>
+internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedChannelsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SharedChannelsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        if (options.EnableRemoteClusterService)
+        {
+            if (string.IsNullOrWhiteSpace(options.SiteUrl))
+            {
+                failures.Add("SiteUrl is required when EnableRemoteClusterService is on: set it to this workspace's public URL, e.g. https://chat.example.com.");
+            }
+            else if (!Uri.TryCreate(options.SiteUrl, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"SiteUrl '{options.SiteUrl}' is not an absolute http or https URL.");
+            }
+        }
+
+        if (options.EnableSharedChannels && !options.EnableRemoteClusterService)
+        {
+            failures.Add("EnableSharedChannels needs EnableRemoteClusterService: turn both on, or turn EnableSharedChannels off.");
+        }
+
+        RequirePositive(failures, nameof(options.PingInterval), options.PingInterval);
+        RequirePositive(failures, nameof(options.PingTimeout), options.PingTimeout);
+        RequirePositive(failures, nameof(options.OfflineAfter), options.OfflineAfter);
+        RequirePositive(failures, nameof(options.InvitationExpiry), options.InvitationExpiry);
+        RequirePositive(failures, nameof(options.SendTimeout), options.SendTimeout);
+
+        if (options.PingTimeout > options.PingInterval)
+        {
+            failures.Add($"PingTimeout ({options.PingTimeout}) must not exceed PingInterval ({options.PingInterval}).");
+        }
+
+        if (options.OfflineAfter < options.PingInterval)
+        {
+            failures.Add($"OfflineAfter ({options.OfflineAfter}) must be at least PingInterval ({options.PingInterval}), or every connection flaps offline between pings.");
+        }
+
+        if (options.MaxFrameBytes < 64 * 1024)
+        {
+            failures.Add($"MaxFrameBytes ({options.MaxFrameBytes}) must be at least 65536 so a sync batch fits.");
+        }
+
+        if (!Enum.IsDefined(options.UsernameCollisionPolicy))
+        {
+            failures.Add($"UsernameCollisionPolicy '{options.UsernameCollisionPolicy}' is not a known policy.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void RequirePositive(List<string> failures, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{name} must be greater than zero (it is {value}).");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using SharedChannels.Identity;
+
+namespace SharedChannels;
+
+/// <summary>
+/// Settings of the SDK. The names follow Mattermost's configuration where one exists
+/// (<c>EnableRemoteClusterService</c>, <c>EnableSharedChannels</c>, <c>MaxPostsPerSync</c>, …).
+/// Validated when the host starts; an invalid value fails start-up with a message that says what to fix.
+/// </summary>
+public sealed class SharedChannelsOptions
+{
+    /// <summary>The default for <see cref="MaxPostsPerSync"/>.</summary>
+    public const int DefaultMaxPostsPerSync = 50;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether secure connections (the remote-cluster service) are enabled.
+    /// Off by default. Without it, connections cannot be created or accepted and inbound frames are refused.
+    /// </summary>
+    public bool EnableRemoteClusterService { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether channels may be shared over secure connections. Off by default.</summary>
+    public bool EnableSharedChannels { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether direct and group messages with remote users are allowed. Off by default.</summary>
+    public bool EnableSharedChannelsDMs { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether user status (online, away, …) is <em>not</em> synchronized.</summary>
+    public bool DisableSharedChannelsStatusSync { get; set; }
+
+    /// <summary>
+    /// Gets or sets the maximum number of posts in one sync message. Values below 1 mean
+    /// <see cref="DefaultMaxPostsPerSync"/> (50), as in Mattermost.
+    /// </summary>
+    public int MaxPostsPerSync { get; set; } = DefaultMaxPostsPerSync;
+
+    /// <summary>
+    /// Gets or sets this workspace's public site URL (absolute http or https), sent to peers in invitations and
+    /// confirmations. Required when <see cref="EnableRemoteClusterService"/> is on.
+    /// </summary>
+    public string? SiteUrl { get; set; }
+
+    /// <summary>Gets or sets how often each confirmed connection is pinged. Default 1 minute.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets how long a ping may take before it counts as failed. Default 15 seconds.</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets how long after the last successful outbound ping a connection is considered offline.
+    /// Default 5 minutes.
+    /// </summary>
+    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how long an invitation can be accepted, counted from the generation of the latest
+    /// invitation of the connection. Default 48 hours.
+    /// </summary>
+    public TimeSpan InvitationExpiry { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>Gets or sets how long sending one message to a peer may take. Default 60 seconds.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets the largest request body accepted from a peer, in bytes. Larger requests are refused
+    /// (HTTP 413) before they are parsed. Default 16 MiB.
+    /// </summary>
+    public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets how remote users are named locally. Default <see cref="UsernameCollisionPolicy.SuffixOnCollision"/>.</summary>
+    public UsernameCollisionPolicy UsernameCollisionPolicy { get; set; } = UsernameCollisionPolicy.SuffixOnCollision;
+
+    /// <summary>Gets the effective batch size: <see cref="MaxPostsPerSync"/>, or 50 when it is below 1.</summary>
+    internal int EffectiveMaxPostsPerSync => MaxPostsPerSync < 1 ? DefaultMaxPostsPerSync : MaxPostsPerSync;
+}

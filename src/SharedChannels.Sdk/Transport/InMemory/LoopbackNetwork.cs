@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+
+namespace SharedChannels.Transport.InMemory;
+
+/// <summary>
+/// An in-process network connecting several SDK instances by site URL, for tests and demos. Requests cross it
+/// as serialized bytes and enter the receiver through its <see cref="RemoteFrameDispatcher"/>, exactly as they
+/// would over HTTP. Sites can be taken off the network to simulate outages.
+/// </summary>
+public sealed class LoopbackNetwork
+{
+    private readonly ConcurrentDictionary<string, Func<RemoteFrameDispatcher>> _sites = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Attaches a workspace at <paramref name="siteUrl"/>; requests to that URL go to the dispatcher.</summary>
+    /// <param name="siteUrl">The workspace's site URL.</param>
+    /// <param name="dispatcher">Returns the workspace's dispatcher (resolved lazily).</param>
+    public void Attach(string siteUrl, Func<RemoteFrameDispatcher> dispatcher)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siteUrl);
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        _sites[Key(siteUrl)] = dispatcher;
+    }
+
+    /// <summary>Detaches the workspace at <paramref name="siteUrl"/>, as if it had shut down.</summary>
+    /// <param name="siteUrl">The workspace's site URL.</param>
+    public void Detach(string siteUrl)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siteUrl);
+        _sites.TryRemove(Key(siteUrl), out _);
+    }
+
+    /// <summary>Makes the workspace at <paramref name="siteUrl"/> unreachable (or reachable again) without detaching it.</summary>
+    /// <param name="siteUrl">The workspace's site URL.</param>
+    /// <param name="reachable">Whether requests to it are delivered.</param>
+    public void SetReachable(string siteUrl, bool reachable)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siteUrl);
+        if (reachable)
+        {
+            _unreachable.TryRemove(Key(siteUrl), out _);
+        }
+        else
+        {
+            _unreachable[Key(siteUrl)] = true;
+        }
+    }
+
+    internal async Task<RemoteResponse> DeliverAsync(Uri siteUrl, RemoteRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string key = Key(siteUrl.ToString());
+        if (_unreachable.ContainsKey(key) || !_sites.TryGetValue(key, out Func<RemoteFrameDispatcher>? dispatcher))
+        {
+            throw new HttpRequestException($"No workspace is reachable at {siteUrl} on the loopback network.");
+        }
+
+        // Copy the bytes: the receiver must not share memory with the sender, as over a real wire.
+        var copy = new RemoteRequest
+        {
+            Endpoint = request.Endpoint,
+            RemoteId = request.RemoteId,
+            Token = request.Token,
+            UploadId = request.UploadId,
+            Body = request.Body.ToArray(),
+            Signature = request.Signature,
+            SignatureTimestamp = request.SignatureTimestamp,
+        };
+        RemoteResponse response = await dispatcher().DispatchAsync(copy, cancellationToken).ConfigureAwait(false);
+        return response with { Body = response.Body.ToArray() };
+    }
+
+    private static string Key(string siteUrl) => siteUrl.Trim().TrimEnd('/');
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using SharedChannels.Storage;
+
+namespace SharedChannels.Transport.Internal;
+
+/// <summary>An authenticated, validated frame from a peer.</summary>
+/// <param name="Connection">The connection the frame was authenticated as.</param>
+/// <param name="Endpoint">The endpoint it arrived on.</param>
+/// <param name="MessageId">The frame's <c>msg.id</c>.</param>
+/// <param name="Topic">The frame's topic.</param>
+/// <param name="CreateAt">The frame's <c>create_at</c> (Unix ms, sender's clock).</param>
+/// <param name="Payload">The frame's payload.</param>
+internal sealed record InboundFrame(ConnectionRecord Connection, RemoteEndpoint Endpoint, string MessageId, string Topic, long CreateAt, JsonElement Payload);

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Diagnostics;
+using SharedChannels.Storage;
+using SharedChannels.Transport.Internal;
+using SharedChannels.Wire;
+
+namespace SharedChannels.Transport;
+
+/// <summary>
+/// The single inbound entry point of the SDK. A transport (the HTTP endpoints, the loopback network) hands it
+/// each request as received; it authenticates the sender (constant-time token comparison), validates the frame,
+/// routes it by topic and returns the answer to send back, in Mattermost's shapes.
+/// </summary>
+public sealed class RemoteFrameDispatcher
+{
+    private const int DedupeCapacity = 10_000;
+
+    private readonly IConnectionStore _store;
+    private readonly IOptionsMonitor<SharedChannelsOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, IFrameHandler> _handlers;
+    private readonly ConcurrentDictionary<(string RemoteId, string MessageId), RemoteResponse> _answered = new();
+    private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
+
+    internal RemoteFrameDispatcher(
+        IConnectionStore store,
+        IOptionsMonitor<SharedChannelsOptions> options,
+        TimeProvider timeProvider,
+        IEnumerable<IFrameHandler> handlers,
+        ILogger<RemoteFrameDispatcher> logger)
+    {
+        _store = store;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _handlers = new Dictionary<string, IFrameHandler>(StringComparer.Ordinal);
+        foreach (IFrameHandler handler in handlers)
+        {
+            foreach (string topic in handler.Topics)
+            {
+                _handlers[topic] = handler;
+            }
+        }
+    }
+
+    /// <summary>Handles one inbound request and returns the answer for the peer.</summary>
+    /// <param name="request">The request as the transport received it.</param>
+    /// <param name="cancellationToken">A token to cancel handling (e.g. the HTTP request was aborted).</param>
+    /// <returns>The status code and body to answer with.</returns>
+    public async Task<RemoteResponse> DispatchAsync(RemoteRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        SharedChannelsOptions options = _options.CurrentValue;
+        string claimedId = request.RemoteId ?? string.Empty;
+        if (!options.EnableRemoteClusterService)
+        {
+            return Refuse(request, 503, "the remote cluster service is disabled on this workspace");
+        }
+
+        if (request.Body.Length > options.MaxFrameBytes)
+        {
+            return Refuse(request, 413, $"the request body of {request.Body.Length} bytes exceeds the limit of {options.MaxFrameBytes} bytes");
+        }
+
+        ConnectionRecord? connection = await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            return Refuse(request, 401, "missing or invalid credentials");
+        }
+
+        if (request.Endpoint == RemoteEndpoint.Upload)
+        {
+            return Refuse(request, 501, "file uploads are not supported by this workspace yet");
+        }
+
+        FrameDto? frame;
+        try
+        {
+            frame = WireFormat.ReadFrame(request.Body.Span);
+        }
+        catch (JsonException)
+        {
+            return Refuse(request, 400, "the body is not valid JSON");
+        }
+
+        if (frame?.Msg is not { } msg || string.IsNullOrEmpty(msg.Id) || string.IsNullOrEmpty(msg.Topic) ||
+            msg.Payload.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return Refuse(request, 400, "the frame lacks msg, msg.id, msg.topic or msg.payload");
+        }
+
+        if (!string.IsNullOrEmpty(frame.RemoteId) && !string.Equals(frame.RemoteId, claimedId, StringComparison.Ordinal))
+        {
+            return Refuse(request, 400, "the frame's remote_id does not match the connection it was sent as");
+        }
+
+        if (request.Endpoint == RemoteEndpoint.Ping)
+        {
+            return Ping(msg, claimedId);
+        }
+
+        if (request.Endpoint == RemoteEndpoint.ConfirmInvitation && msg.Topic != Topics.Invitation)
+        {
+            return Refuse(request, 400, "confirm_invite only takes the invitation topic");
+        }
+
+        if (!_handlers.TryGetValue(msg.Topic, out IFrameHandler? handler))
+        {
+            return Refuse(request, 400, $"unknown topic '{Truncate(msg.Topic)}'");
+        }
+
+        if (_answered.TryGetValue((claimedId, msg.Id), out RemoteResponse? earlier))
+        {
+            Log.DuplicateFrame(_logger, msg.Id, claimedId);
+            return earlier;
+        }
+
+        return await HandleAsync(handler, new InboundFrame(connection, request.Endpoint, msg.Id, msg.Topic, msg.CreateAt, msg.Payload), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RemoteResponse> HandleAsync(IFrameHandler handler, InboundFrame frame, CancellationToken cancellationToken)
+    {
+        RemoteResponse response;
+        try
+        {
+            JsonElement payload = await handler.HandleAsync(frame, cancellationToken).ConfigureAwait(false);
+            response = new RemoteResponse(200, WireFormat.Ok(payload));
+            Remember(frame.Connection.RemoteId, frame.MessageId, response);
+            Count(frame.Topic, "accepted");
+        }
+        catch (SharedChannelsException ex)
+        {
+            // /msg reports failures in the body with HTTP 200, as Mattermost does; confirm_invite uses the status.
+            int status = frame.Endpoint == RemoteEndpoint.ConfirmInvitation ? StatusFor(ex.ErrorCode) : 200;
+            response = new RemoteResponse(status, WireFormat.Fail(ex.Message));
+            Count(frame.Topic, "rejected");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.FrameFailed(_logger, frame.MessageId, frame.Topic, frame.Connection.RemoteId, ex);
+            response = new RemoteResponse(500, WireFormat.Fail("internal error while handling the message; it may be retried"));
+            Count(frame.Topic, "failed");
+        }
+
+        Log.FrameHandled(_logger, frame.MessageId, frame.Topic, frame.Connection.RemoteId, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return response;
+    }
+
+    private async Task<ConnectionRecord?> AuthenticateAsync(RemoteRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(request.RemoteId) || string.IsNullOrEmpty(request.Token) || !RemoteIds.IsValid(request.RemoteId))
+        {
+            return null;
+        }
+
+        ConnectionRecord? connection = await _store.GetAsync(request.RemoteId, cancellationToken).ConfigureAwait(false);
+        if (connection is null || connection.DeletedAt is not null)
+        {
+            return null;
+        }
+
+        // Constant-time: the comparison must not reveal how much of a guessed token was right.
+        bool tokenOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Token), Encoding.UTF8.GetBytes(connection.Token));
+        if (!tokenOk)
+        {
+            return null;
+        }
+
+        // Before confirmation, the invitation token only opens confirm_invite.
+        return connection.InvitationAccepted || request.Endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
+    }
+
+    private RemoteResponse Ping(MessageDto msg, string remoteId)
+    {
+        PingDto? ping = null;
+        try
+        {
+            ping = msg.Payload.ValueKind == JsonValueKind.Object ? msg.Payload.Deserialize(WireJsonContext.Default.PingDto) : null;
+        }
+        catch (JsonException)
+        {
+            // Answered below.
+        }
+
+        if (ping is null)
+        {
+            Log.RequestRefused(_logger, nameof(RemoteEndpoint.Ping), remoteId, "the ping payload is not an object");
+            return new RemoteResponse(400, WireFormat.Fail("the ping payload must be {\"sent_at\":ms}"));
+        }
+
+        Count(Topics.Ping, "accepted");
+        var reply = new PingDto { SentAt = ping.SentAt, RecvAt = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() };
+        return new RemoteResponse(200, JsonSerializer.SerializeToUtf8Bytes(reply, WireJsonContext.Default.PingDto));
+    }
+
+    private RemoteResponse Refuse(RemoteRequest request, int status, string reason)
+    {
+        Log.RequestRefused(_logger, request.Endpoint.ToString(), Truncate(request.RemoteId ?? "(none)"), reason);
+        Count("(unknown)", "rejected");
+        return new RemoteResponse(status, WireFormat.Fail(reason));
+    }
+
+    private void Remember(string remoteId, string messageId, RemoteResponse response)
+    {
+        if (_answered.TryAdd((remoteId, messageId), response))
+        {
+            _answeredOrder.Enqueue((remoteId, messageId));
+            while (_answeredOrder.Count > DedupeCapacity && _answeredOrder.TryDequeue(out var oldest))
+            {
+                _answered.TryRemove(oldest, out _);
+            }
+        }
+    }
+
+    private static int StatusFor(SharedChannelsErrorCode code) => code switch
+    {
+        SharedChannelsErrorCode.Unauthenticated => 401,
+        SharedChannelsErrorCode.Forbidden or SharedChannelsErrorCode.PermissionDenied => 403,
+        SharedChannelsErrorCode.PayloadTooLarge => 413,
+        _ => 400,
+    };
+
+    private static void Count(string topic, string outcome) =>
+        SharedChannelsMetrics.FramesReceived.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
+
+    // Peer-chosen strings are shortened before they reach a log or an answer.
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

@@ -1,0 +1,16 @@
+namespace SharedChannels.Wire;
+
+/// <summary>The frame topics of the remote-cluster protocol, plus the SDK's own extensions.</summary>
+internal static class Topics
+{
+    public const string Ping = "ping";
+    public const string Invitation = "invitation";
+    public const string SharedChannelSync = "sharedchannel_sync";
+    public const string SharedChannelInvite = "sharedchannel_invite";
+    public const string SharedChannelUpload = "sharedchannel_upload";
+    public const string GlobalUserSync = "sharedchannel_global_user_sync";
+    public const string SharedChannelUnshare = "sharedchannel_unshare";
+
+    /// <summary>SDK extension: the peer deleted the connection. Unknown to Mattermost, which ignores it.</summary>
+    public const string ConnectionRemoved = "sdk_connection_removed";
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace SharedChannels.Wire;
+
+/// <summary>Builds and reads the frames and replies of the remote-cluster protocol.</summary>
+internal static class WireFormat
+{
+    private static readonly byte[] OkReply = JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusOk }, WireJsonContext.Default.ReplyDto);
+
+    /// <summary>Serializes a frame <c>{"remote_id":…,"msg":{"id","topic","create_at","payload"}}</c>.</summary>
+    public static byte[] Frame<T>(string remoteId, string topic, long createAt, T payload, JsonTypeInfo<T> payloadType, string? messageId = null)
+    {
+        var frame = new FrameDto
+        {
+            RemoteId = remoteId,
+            Msg = new MessageDto
+            {
+                Id = messageId ?? RemoteIds.NewId(),
+                Topic = topic,
+                CreateAt = createAt,
+                Payload = JsonSerializer.SerializeToElement(payload, payloadType),
+            },
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(frame, WireJsonContext.Default.FrameDto);
+    }
+
+    /// <summary>Reads a frame; throws <see cref="JsonException"/> for malformed JSON.</summary>
+    public static FrameDto? ReadFrame(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WireJsonContext.Default.FrameDto);
+
+    /// <summary>The reply <c>{"status":"OK"}</c>, optionally with a payload.</summary>
+    public static ReadOnlyMemory<byte> Ok(JsonElement payload = default) =>
+        payload.ValueKind == JsonValueKind.Undefined
+            ? OkReply
+            : JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusOk, Payload = payload }, WireJsonContext.Default.ReplyDto);
+
+    /// <summary>The reply <c>{"status":"FAIL","err":…}</c>.</summary>
+    public static byte[] Fail(string error) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusFail, Err = error }, WireJsonContext.Default.ReplyDto);
+
+    /// <summary>Reads a reply; returns <see langword="null"/> when the body is not a reply object.</summary>
+    public static ReplyDto? TryReadReply(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, WireJsonContext.Default.ReplyDto);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps a peer-supplied error text printable and short before it reaches a message or a log.</summary>
+    public static string SanitizePeerError(string? error)
+    {
+        if (string.IsNullOrWhiteSpace(error))
+        {
+            return "no reason given";
+        }
+
+        const int MaxLength = 200;
+        var chars = error.Where(c => !char.IsControl(c)).Take(MaxLength).ToArray();
+        return chars.Length == MaxLength ? new string(chars) + "…" : new string(chars);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace SharedChannels.Wire;
+
+/// <summary>Source-generated serializer metadata for every wire DTO (trimming- and AOT-safe).</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    GenerationMode = JsonSourceGenerationMode.Default)]
+[JsonSerializable(typeof(InvitationDto))]
+[JsonSerializable(typeof(FrameDto))]
+[JsonSerializable(typeof(MessageDto))]
+[JsonSerializable(typeof(PingDto))]
+[JsonSerializable(typeof(ReplyDto))]
+[JsonSerializable(typeof(ConnectionRemovedDto))]
+internal sealed partial class WireJsonContext : JsonSerializerContext;
