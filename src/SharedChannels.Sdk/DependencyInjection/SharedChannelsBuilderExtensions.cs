@@ -20,6 +20,8 @@ public static class SharedChannelsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionStore, InMemoryConnectionStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISharedChannelStore, InMemorySharedChannelStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISyncStateStore, InMemorySyncStateStore>());
         return builder;
     }
 

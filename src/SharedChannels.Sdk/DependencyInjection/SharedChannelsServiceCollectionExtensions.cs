@@ -41,6 +41,8 @@ public static class SharedChannelsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionStore, InMemoryConnectionStore>();
+        services.TryAddSingleton<ISharedChannelStore, InMemorySharedChannelStore>();
+        services.TryAddSingleton<ISyncStateStore, InMemorySyncStateStore>();
 
         services.TryAddSingleton<ConnectionHealth>();
         services.TryAddSingleton<RemoteSender>();

@@ -1,0 +1,70 @@
+namespace SharedChannels.Content;
+
+/// <summary>
+/// Host port: the host's chat data of shared channels. The SDK reads what changed after a cursor to send it,
+/// and applies what peers send. Items are upserted by id (the same ids on every workspace), so applying the same
+/// item twice must give the same state.
+/// </summary>
+/// <remarks>
+/// Cursors are the host's: a monotonically increasing sequence gives gap-free sync. The SDK stores them per
+/// channel and connection and never interprets them; it does not assume that clocks agree.
+/// </remarks>
+public interface IChannelContent
+{
+    /// <summary>Gets a channel's description, or <see langword="null"/> when it does not exist.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The channel.</returns>
+    ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a channel shared by a peer, with the peer's id, in <paramref name="teamId"/>; does nothing when it exists.</summary>
+    /// <param name="channel">The channel as the home workspace describes it.</param>
+    /// <param name="teamId">The local team to create it in (the connection's destination team).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the channel exists.</returns>
+    ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the cursor at the current end of the channel's changes (where sync to a newly invited workspace starts).</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The cursor.</returns>
+    ValueTask<string> GetLatestCursorAsync(string channelId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the changes of a channel after <paramref name="cursor"/>, with at most <paramref name="maxPosts"/> posts.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="cursor">Where to start; <see langword="null"/> for the beginning.</param>
+    /// <param name="maxPosts">The most posts to return.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The page of changes and the cursor after it.</returns>
+    ValueTask<ChannelChanges> ReadChangesAsync(string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a post by id, deleted ones included, or <see langword="null"/>.</summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The post.</returns>
+    ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces a post from a peer (same id). The SDK has already checked rights and ordering.</summary>
+    /// <param name="post">The post's new state, with <see cref="Post.RemoteId"/> set to the connection it came from.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the post is stored.</returns>
+    ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds, updates or removes (<see cref="Reaction.DeleteAt"/> set) a reaction from a peer.</summary>
+    /// <param name="reaction">The reaction, with <see cref="Reaction.RemoteId"/> set.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the reaction is stored.</returns>
+    ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or removes an acknowledgement from a peer.</summary>
+    /// <param name="acknowledgement">The acknowledgement, with <see cref="Acknowledgement.RemoteId"/> set.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the acknowledgement is stored.</returns>
+    ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a user to, or removes a user from, a channel.</summary>
+    /// <param name="change">The change, with <see cref="MembershipChange.RemoteId"/> set when it came from a peer.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the membership is stored.</returns>
+    ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default);
+}
