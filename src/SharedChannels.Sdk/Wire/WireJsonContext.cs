@@ -12,4 +12,8 @@ namespace SharedChannels.Wire;
 [JsonSerializable(typeof(PingDto))]
 [JsonSerializable(typeof(ReplyDto))]
 [JsonSerializable(typeof(ConnectionRemovedDto))]
+[JsonSerializable(typeof(SyncMsgDto))]
+[JsonSerializable(typeof(SyncResponseDto))]
+[JsonSerializable(typeof(ChannelInviteDto))]
+[JsonSerializable(typeof(ChannelUnshareDto))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -1,0 +1,543 @@
+using SharedChannels.Identity;
+
+namespace SharedChannels.Content.InMemory;
+
+/// <summary>
+/// A complete in-memory chat workspace implementing every host port (<see cref="IChannelContent"/>,
+/// <see cref="IUserDirectory"/>, <see cref="ISystemMessages"/>, <see cref="IEmojiCatalog"/>): for tests, demos and
+/// as a reference for host developers. Every change is appended to a sequence, which gives gap-free cursors.
+/// </summary>
+public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISystemMessages, IEmojiCatalog
+{
+    /// <summary>The post type of system messages, which are never synchronized.</summary>
+    public const string SystemMessageType = "system_shared_channels";
+
+    private static readonly HashSet<string> SystemEmoji = new(StringComparer.Ordinal) { "smile", "+1", "-1", "heart", "tada", "white_check_mark", "eyes", "rocket", "thumbsup", "laughing" };
+
+    private readonly object _gate = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, ChannelInfo> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Post> _posts = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string PostId, string UserId, string Emoji), Reaction> _reactions = [];
+    private readonly Dictionary<(string PostId, string UserId), Acknowledgement> _acks = [];
+    private readonly Dictionary<string, ChatUser> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserStatus> _statuses = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _customEmoji = new(StringComparer.Ordinal);
+    private readonly List<Change> _log = [];
+    private readonly Dictionary<string, List<int>> _logByChannel = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty workspace.</summary>
+    /// <param name="timeProvider">The clock for timestamps; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public InMemoryChatContent(TimeProvider? timeProvider = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Raised after a local change to a channel (wire it to <c>SharedChannelSync.NotifyChannelChanged</c>).</summary>
+    public event Action<string>? ChannelChanged;
+
+    private enum ChangeKind
+    {
+        Post,
+        Reaction,
+        Acknowledgement,
+        Membership,
+    }
+
+    // ---- Host-side operations (what the chat server's own users do) ----
+
+    /// <summary>Adds a local user.</summary>
+    /// <param name="id">The user id.</param>
+    /// <param name="username">The username.</param>
+    /// <returns>The user.</returns>
+    public ChatUser AddLocalUser(string id, string username)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(username);
+        var user = new ChatUser { Id = id, Username = username, UpdateAt = _timeProvider.GetUtcNow() };
+        lock (_gate)
+        {
+            _users[id] = user;
+        }
+
+        return user;
+    }
+
+    /// <summary>Creates a local channel.</summary>
+    /// <param name="channel">The channel.</param>
+    public void AddChannel(ChannelInfo channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        lock (_gate)
+        {
+            _channels[channel.Id] = channel;
+            _members.TryAdd(channel.Id, new HashSet<string>(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>Adds a custom emoji this workspace can display.</summary>
+    /// <param name="name">The emoji name.</param>
+    public void AddCustomEmoji(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            _customEmoji.Add(name);
+        }
+    }
+
+    /// <summary>Posts a message as a local user.</summary>
+    /// <param name="id">The new post id.</param>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="userId">The author.</param>
+    /// <param name="message">The text.</param>
+    /// <param name="rootId">The thread root, for a reply.</param>
+    /// <returns>The post.</returns>
+    public Post CreatePost(string id, string channelId, string userId, string message, string rootId = "")
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        var post = new Post { Id = id, ChannelId = channelId, UserId = userId, Message = message, RootId = rootId, CreateAt = now, UpdateAt = now };
+        Record(channelId, () => { _posts.Add(id, post); return post; }, ChangeKind.Post, id);
+        return post;
+    }
+
+    /// <summary>Edits a post's message.</summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="message">The new text.</param>
+    /// <returns>The edited post.</returns>
+    public Post EditPost(string postId, string message)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        Post edited;
+        lock (_gate)
+        {
+            edited = _posts[postId] with { Message = message, EditAt = now, UpdateAt = Later(_posts[postId].UpdateAt, now) };
+        }
+
+        Record(edited.ChannelId, () => _posts[postId] = edited, ChangeKind.Post, postId);
+        return edited;
+    }
+
+    /// <summary>Deletes a post.</summary>
+    /// <param name="postId">The post.</param>
+    public void DeletePost(string postId)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        Post deleted;
+        lock (_gate)
+        {
+            deleted = _posts[postId] with { DeleteAt = now, UpdateAt = Later(_posts[postId].UpdateAt, now) };
+        }
+
+        Record(deleted.ChannelId, () => _posts[postId] = deleted, ChangeKind.Post, postId);
+    }
+
+    /// <summary>Adds a reaction as a local user.</summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="emojiName">The emoji.</param>
+    public void AddReaction(string postId, string userId, string emojiName)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        string channelId = ChannelOf(postId);
+        var reaction = new Reaction { PostId = postId, UserId = userId, EmojiName = emojiName, ChannelId = channelId, CreateAt = now, UpdateAt = now };
+        Record(channelId, () => _reactions[(postId, userId, emojiName)] = reaction, ChangeKind.Reaction, ReactionKey(postId, userId, emojiName));
+    }
+
+    /// <summary>Removes a reaction of a local user.</summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="emojiName">The emoji.</param>
+    public void RemoveReaction(string postId, string userId, string emojiName)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        string channelId = ChannelOf(postId);
+        Record(channelId, () => _reactions[(postId, userId, emojiName)] = _reactions[(postId, userId, emojiName)] with { DeleteAt = now, UpdateAt = now }, ChangeKind.Reaction, ReactionKey(postId, userId, emojiName));
+    }
+
+    /// <summary>Acknowledges a post as a local user.</summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="userId">The user.</param>
+    public void Acknowledge(string postId, string userId)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        string channelId = ChannelOf(postId);
+        Record(channelId, () => _acks[(postId, userId)] = new Acknowledgement { PostId = postId, UserId = userId, ChannelId = channelId, AcknowledgedAt = now }, ChangeKind.Acknowledgement, postId + "/" + userId);
+    }
+
+    /// <summary>Adds a local user to a channel.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="userId">The user.</param>
+    public void AddMember(string channelId, string userId) =>
+        ApplyMembership(new MembershipChange { ChannelId = channelId, UserId = userId, IsAdd = true, ChangeTime = _timeProvider.GetUtcNow() });
+
+    /// <summary>Sets a local user's status.</summary>
+    /// <param name="status">The status.</param>
+    public void SetLocalStatus(UserStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        lock (_gate)
+        {
+            _statuses[status.UserId] = status;
+        }
+    }
+
+    // ---- Reading (what the UI would show) ----
+
+    /// <summary>Gets the posts of a channel in creation order, deleted ones included, system messages excluded.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <returns>The posts.</returns>
+    public IReadOnlyList<Post> GetPosts(string channelId)
+    {
+        lock (_gate)
+        {
+            return [.. _posts.Values.Where(p => p.ChannelId == channelId && p.Type != SystemMessageType).OrderBy(p => p.CreateAt).ThenBy(p => p.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Gets the system messages posted in a channel, oldest first.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <returns>The texts.</returns>
+    public IReadOnlyList<string> GetSystemMessages(string channelId)
+    {
+        lock (_gate)
+        {
+            return [.. _posts.Values.Where(p => p.ChannelId == channelId && p.Type == SystemMessageType).OrderBy(p => p.CreateAt).ThenBy(p => p.Id, StringComparer.Ordinal).Select(p => p.Message)];
+        }
+    }
+
+    /// <summary>Gets the reactions on a post that are not removed.</summary>
+    /// <param name="postId">The post.</param>
+    /// <returns>The reactions.</returns>
+    public IReadOnlyList<Reaction> GetReactions(string postId)
+    {
+        lock (_gate)
+        {
+            return [.. _reactions.Values.Where(r => r.PostId == postId && !r.IsDeleted).OrderBy(r => r.CreateAt).ThenBy(r => r.EmojiName, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Gets the acknowledgements of a post that are not removed.</summary>
+    /// <param name="postId">The post.</param>
+    /// <returns>The acknowledgements.</returns>
+    public IReadOnlyList<Acknowledgement> GetAcknowledgements(string postId)
+    {
+        lock (_gate)
+        {
+            return [.. _acks.Values.Where(a => a.PostId == postId && a.AcknowledgedAt is not null)];
+        }
+    }
+
+    /// <summary>Gets the members of a channel.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <returns>The user ids.</returns>
+    public IReadOnlyCollection<string> GetMembers(string channelId)
+    {
+        lock (_gate)
+        {
+            return _members.TryGetValue(channelId, out HashSet<string>? members) ? [.. members] : [];
+        }
+    }
+
+    /// <summary>Gets a user's status, or <see langword="null"/>.</summary>
+    /// <param name="userId">The user.</param>
+    /// <returns>The status.</returns>
+    public UserStatus? GetStatus(string userId)
+    {
+        lock (_gate)
+        {
+            return _statuses.GetValueOrDefault(userId);
+        }
+    }
+
+    /// <summary>Gets every user, local and shadow.</summary>
+    /// <returns>The users.</returns>
+    public IReadOnlyList<ChatUser> GetUsers()
+    {
+        lock (_gate)
+        {
+            return [.. _users.Values.OrderBy(u => u.Username, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Gets whether a channel exists here.</summary>
+    /// <param name="channelId">The channel.</param>
+    /// <returns>Whether it exists.</returns>
+    public bool HasChannel(string channelId)
+    {
+        lock (_gate)
+        {
+            return _channels.ContainsKey(channelId);
+        }
+    }
+
+    // ---- IChannelContent ----
+
+    /// <inheritdoc />
+    public ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_channels.GetValueOrDefault(channelId));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        lock (_gate)
+        {
+            if (!_channels.ContainsKey(channel.Id))
+            {
+                _channels[channel.Id] = channel with { TeamId = teamId };
+                _members.TryAdd(channel.Id, new HashSet<string>(StringComparer.Ordinal));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<string> GetLatestCursorAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_log.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChannelChanges> ReadChangesAsync(string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken = default)
+    {
+        int start = cursor is null ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            var postIds = new List<string>();
+            var seenPosts = new HashSet<string>(StringComparer.Ordinal);
+            var reactions = new Dictionary<string, Reaction>(StringComparer.Ordinal);
+            var acks = new Dictionary<string, Acknowledgement>(StringComparer.Ordinal);
+            var memberships = new List<MembershipChange>();
+            List<int> positions = _logByChannel.TryGetValue(channelId, out List<int>? list) ? list : [];
+            int index = positions.BinarySearch(start);
+            index = index < 0 ? ~index : index;
+            int position = start;
+            for (; index < positions.Count; index++)
+            {
+                Change change = _log[positions[index]];
+                if (change.Kind == ChangeKind.Post && !seenPosts.Contains(change.Key))
+                {
+                    if (postIds.Count == maxPosts)
+                    {
+                        break;
+                    }
+
+                    seenPosts.Add(change.Key);
+                    postIds.Add(change.Key);
+                }
+                else if (change.Kind == ChangeKind.Reaction)
+                {
+                    reactions[change.Key] = change.Reaction!;
+                }
+                else if (change.Kind == ChangeKind.Acknowledgement)
+                {
+                    acks[change.Key] = change.Acknowledgement!;
+                }
+                else if (change.Kind == ChangeKind.Membership)
+                {
+                    memberships.Add(change.Membership!);
+                }
+
+                position = positions[index] + 1;
+            }
+
+            // The latest state of each post: an edit after the page's end is sent again later, harmlessly.
+            var page = new ChannelChanges
+            {
+                Posts = [.. postIds.Select(id => _posts[id])],
+                Reactions = [.. reactions.Values],
+                Acknowledgements = [.. acks.Values],
+                MembershipChanges = memberships,
+                NextCursor = position.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                HasMore = index < positions.Count,
+            };
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_posts.GetValueOrDefault(postId));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        Record(post.ChannelId, () => _posts[post.Id] = post, ChangeKind.Post, post.Id, notify: false);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reaction);
+        Record(reaction.ChannelId, () => _reactions[(reaction.PostId, reaction.UserId, reaction.EmojiName)] = reaction, ChangeKind.Reaction, ReactionKey(reaction.PostId, reaction.UserId, reaction.EmojiName), notify: false);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        Record(acknowledgement.ChannelId, () => _acks[(acknowledgement.PostId, acknowledgement.UserId)] = acknowledgement, ChangeKind.Acknowledgement, acknowledgement.PostId + "/" + acknowledgement.UserId, notify: false);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default)
+    {
+        ApplyMembership(change, notify: change.RemoteId is null);
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IUserDirectory ----
+
+    /// <inheritdoc />
+    public ValueTask<ChatUser?> GetUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_users.GetValueOrDefault(userId));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChatUser?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_users.Values.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask UpsertRemoteUserAsync(ChatUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (_gate)
+        {
+            _users[user.Id] = user;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetStatusAsync(UserStatus status, CancellationToken cancellationToken = default)
+    {
+        SetLocalStatus(status);
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- ISystemMessages ----
+
+    /// <inheritdoc />
+    public ValueTask PostAsync(string channelId, string message, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        var post = new Post { Id = Wire.RemoteIds.NewId(), ChannelId = channelId, UserId = string.Empty, Message = message, Type = SystemMessageType, CreateAt = now, UpdateAt = now };
+        lock (_gate)
+        {
+            _posts[post.Id] = post;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IEmojiCatalog ----
+
+    /// <inheritdoc />
+    public ValueTask<bool> ExistsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(SystemEmoji.Contains(name) || _customEmoji.Contains(name));
+        }
+    }
+
+    private void ApplyMembership(MembershipChange change, bool notify = true)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Record(
+            change.ChannelId,
+            () =>
+            {
+                HashSet<string> members = _members.TryGetValue(change.ChannelId, out HashSet<string>? existing) ? existing : _members[change.ChannelId] = new HashSet<string>(StringComparer.Ordinal);
+                if (change.IsAdd)
+                {
+                    members.Add(change.UserId);
+                }
+                else
+                {
+                    members.Remove(change.UserId);
+                }
+
+                return change;
+            },
+            ChangeKind.Membership,
+            change.UserId,
+            notify);
+    }
+
+    private void Record(string channelId, Func<object?> apply, ChangeKind kind, string key, bool notify = true)
+    {
+        lock (_gate)
+        {
+            object? snapshot = apply();
+            if (!_logByChannel.TryGetValue(channelId, out List<int>? positions))
+            {
+                _logByChannel[channelId] = positions = [];
+            }
+
+            positions.Add(_log.Count);
+            _log.Add(new Change(channelId, kind, key)
+            {
+                Reaction = snapshot as Reaction,
+                Acknowledgement = snapshot as Acknowledgement,
+                Membership = snapshot as MembershipChange,
+            });
+        }
+
+        if (notify)
+        {
+            ChannelChanged?.Invoke(channelId);
+        }
+    }
+
+    private string ChannelOf(string postId)
+    {
+        lock (_gate)
+        {
+            return _posts[postId].ChannelId;
+        }
+    }
+
+    private static string ReactionKey(string postId, string userId, string emoji) => postId + "/" + userId + "/" + emoji;
+
+    private static DateTimeOffset Later(DateTimeOffset previous, DateTimeOffset now) => now > previous ? now : previous.AddMilliseconds(1);
+
+    private sealed record Change(string ChannelId, ChangeKind Kind, string Key)
+    {
+        public Reaction? Reaction { get; init; }
+
+        public Acknowledgement? Acknowledgement { get; init; }
+
+        public MembershipChange? Membership { get; init; }
+    }
+}
