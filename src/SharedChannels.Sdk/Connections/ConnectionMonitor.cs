@@ -137,7 +137,7 @@ public sealed class ConnectionMonitor
         {
             Log.ConnectionStateChanged(_logger, connection.RemoteId, state, previous);
             SharedChannelsMetrics.ConnectionStateChanges.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
-            StateChanged?.Invoke(this, new ConnectionStateChangedEventArgs(ConnectionStatus.ToStatus(current, now, options.OfflineAfter), previous));
+            RaiseStateChanged(new ConnectionStateChangedEventArgs(ConnectionStatus.ToStatus(current, now, options.OfflineAfter), previous));
             if (state == ConnectionState.Offline)
             {
                 await _observers.ConnectionOfflineAsync(current, cancellationToken).ConfigureAwait(false);
@@ -148,6 +148,19 @@ public sealed class ConnectionMonitor
         if (cameBack || (ok && interrupted))
         {
             await _observers.ConnectionRecoveredAsync(current, cameBack, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void RaiseStateChanged(ConnectionStateChangedEventArgs args)
+    {
+        // A host's handler that throws must not stop the monitor or the catch-up that follows.
+        try
+        {
+            StateChanged?.Invoke(this, args);
+        }
+        catch (Exception ex)
+        {
+            Log.ObserverFailed(_logger, args.Connection.Id, ex);
         }
     }
 

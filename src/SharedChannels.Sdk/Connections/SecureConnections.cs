@@ -149,7 +149,8 @@ public sealed partial class SecureConnections
             RemoteToken = RemoteIds.NewId(),  // what we will present to the inviter once confirmed (T3)
         };
 
-        // Stored before confirming, so the inviter can reach us as soon as it has confirmed.
+        // Stored before confirming so that a failure can be undone by id and a concurrent accept of the same
+        // name or code is refused; the peer cannot use the row until the confirmation below succeeds.
         if (!await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
             throw NameTaken(name);

@@ -25,7 +25,7 @@ public sealed class RemoteFrameDispatcher
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Dictionary<string, IFrameHandler> _handlers;
-    private readonly ConcurrentDictionary<(string RemoteId, string MessageId), RemoteResponse> _answered = new();
+    private readonly ConcurrentDictionary<(string RemoteId, string MessageId), Task<RemoteResponse>> _answered = new();
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
 
     internal RemoteFrameDispatcher(
@@ -115,13 +115,40 @@ public sealed class RemoteFrameDispatcher
             return Refuse(request, 400, $"unknown topic '{Truncate(msg.Topic)}'");
         }
 
-        if (_answered.TryGetValue((claimedId, msg.Id), out RemoteResponse? earlier))
+        // Atomic: of two copies of a frame arriving together, one is handled and both get its answer.
+        var key = (claimedId, msg.Id);
+        var handling = new TaskCompletionSource<RemoteResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<RemoteResponse> existing = _answered.GetOrAdd(key, handling.Task);
+        if (existing != handling.Task)
         {
             Log.DuplicateFrame(_logger, msg.Id, claimedId);
-            return earlier;
+            return await existing.ConfigureAwait(false);
         }
 
-        return await HandleAsync(handler, new InboundFrame(connection, request.Endpoint, msg.Id, msg.Topic, msg.CreateAt, msg.Payload), cancellationToken).ConfigureAwait(false);
+        RemoteResponse response;
+        try
+        {
+            response = await HandleAsync(handler, new InboundFrame(connection, request.Endpoint, msg.Id, msg.Topic, msg.CreateAt, msg.Payload), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _answered.TryRemove(key, out _);
+            handling.SetException(ex);
+            throw;
+        }
+
+        handling.SetResult(response);
+        if (response.StatusCode == 200 && WireFormat.TryReadReply(response.Body.Span) is { IsOk: true })
+        {
+            Remember(key);
+        }
+        else
+        {
+            // Refusals and failures are not remembered: the peer may fix the cause and send the frame again.
+            _answered.TryRemove(key, out _);
+        }
+
+        return response;
     }
 
     private async Task<RemoteResponse> HandleAsync(IFrameHandler handler, InboundFrame frame, CancellationToken cancellationToken)
@@ -131,7 +158,6 @@ public sealed class RemoteFrameDispatcher
         {
             JsonElement payload = await handler.HandleAsync(frame, cancellationToken).ConfigureAwait(false);
             response = new RemoteResponse(200, WireFormat.Ok(payload));
-            Remember(frame.Connection.RemoteId, frame.MessageId, response);
             Count(frame.Topic, "accepted");
         }
         catch (SharedChannelsException ex)
@@ -206,15 +232,12 @@ public sealed class RemoteFrameDispatcher
         return new RemoteResponse(status, WireFormat.Fail(reason));
     }
 
-    private void Remember(string remoteId, string messageId, RemoteResponse response)
+    private void Remember((string RemoteId, string MessageId) key)
     {
-        if (_answered.TryAdd((remoteId, messageId), response))
+        _answeredOrder.Enqueue(key);
+        while (_answeredOrder.Count > DedupeCapacity && _answeredOrder.TryDequeue(out var oldest))
         {
-            _answeredOrder.Enqueue((remoteId, messageId));
-            while (_answeredOrder.Count > DedupeCapacity && _answeredOrder.TryDequeue(out var oldest))
-            {
-                _answered.TryRemove(oldest, out _);
-            }
+            _answered.TryRemove(oldest, out _);
         }
     }
 

@@ -51,7 +51,7 @@ internal sealed class RemoteSender(
             health.ReportSendFailure(remoteId);
             throw new SharedChannelsException(
                 SharedChannelsErrorCode.RemoteUnreachable,
-                $"The workspace at {siteUrl} did not answer within {timeout.TotalSeconds:0.#} s. It will be retried; check that it is running and reachable.",
+                $"The workspace at {siteUrl} did not answer within {timeout.TotalSeconds:0.#} s. Check that it is running and reachable; sync retries on its own, other operations can be tried again.",
                 isTransient: true,
                 ex);
         }
@@ -60,7 +60,7 @@ internal sealed class RemoteSender(
             health.ReportSendFailure(remoteId);
             throw new SharedChannelsException(
                 SharedChannelsErrorCode.RemoteUnreachable,
-                $"The workspace at {siteUrl} could not be reached ({ex.GetType().Name}). It will be retried; check that it is running and reachable.",
+                $"The workspace at {siteUrl} could not be reached ({ex.GetType().Name}). Check that it is running and reachable; sync retries on its own, other operations can be tried again.",
                 isTransient: true,
                 ex);
         }
@@ -78,7 +78,7 @@ internal sealed class RemoteSender(
         string reason = reply?.Err is { } err ? WireFormat.SanitizePeerError(err) : $"HTTP status {response.StatusCode}";
         throw new SharedChannelsException(
             response.StatusCode == 401 ? SharedChannelsErrorCode.Unauthenticated : SharedChannelsErrorCode.RemoteRejected,
-            $"The peer of connection {remoteId} refused the request: {reason}.",
+            $"The peer of connection {remoteId} refused the request: {reason.TrimEnd('.')}.",
             isTransient: response.StatusCode >= 500);
     }
 
