@@ -1,7 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SharedChannels.Content;
+using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
+using SharedChannels.Sync;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
@@ -41,6 +44,75 @@ public static class SharedChannelsBuilderExtensions
             network,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SharedChannels.SharedChannelsOptions>>(),
             sp.GetRequiredService<RemoteFrameDispatcher>)));
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TContent"/> as the host's channel content (posts, reactions, memberships).</summary>
+    /// <typeparam name="TContent">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseChannelContent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TContent>(this ISharedChannelsBuilder builder)
+        where TContent : class, IChannelContent
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelContent, TContent>());
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TDirectory"/> as the host's user directory.</summary>
+    /// <typeparam name="TDirectory">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseUserDirectory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDirectory>(this ISharedChannelsBuilder builder)
+        where TDirectory : class, IUserDirectory
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUserDirectory, TDirectory>());
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TMessages"/> to post system messages.</summary>
+    /// <typeparam name="TMessages">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseSystemMessages<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TMessages>(this ISharedChannelsBuilder builder)
+        where TMessages : class, ISystemMessages
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISystemMessages, TMessages>());
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TCatalog"/> to know which emoji this workspace has.</summary>
+    /// <typeparam name="TCatalog">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseEmojiCatalog<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCatalog>(this ISharedChannelsBuilder builder)
+        where TCatalog : class, IEmojiCatalog
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IEmojiCatalog, TCatalog>());
+        builder.Services.TryAddSingleton<EmojiFallback>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses an <see cref="InMemoryChatContent"/> for every host port (content, users, system messages, emoji) and
+    /// forwards its local changes to <see cref="SharedChannelSync.NotifyChannelChanged"/>: for tests and demos.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="content">The in-memory workspace.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseInMemoryContent(this ISharedChannelsBuilder builder, InMemoryChatContent content)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(content);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelContent>(content));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUserDirectory>(content));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISystemMessages>(content));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IEmojiCatalog>(content));
+        builder.Services.TryAddSingleton<EmojiFallback>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryContentNotifier>(sp => new InMemoryContentNotifier(content, sp.GetRequiredService<SharedChannelSync>())));
         return builder;
     }
 

@@ -5,6 +5,11 @@ using Microsoft.Extensions.Options;
 using SharedChannels;
 using SharedChannels.Connections;
 using SharedChannels.Connections.Internal;
+using SharedChannels.Content.Internal;
+using SharedChannels.Sharing;
+using SharedChannels.Sharing.Internal;
+using SharedChannels.Sync;
+using SharedChannels.Sync.Internal;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
 using SharedChannels.Internal;
@@ -66,6 +71,31 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
+        services.TryAddSingleton(sp => new HostPorts(sp));
+        services.TryAddSingleton(sp => new SharedChannelSync(
+            sp.GetRequiredService<ISharedChannelStore>(),
+            sp.GetRequiredService<IConnectionStore>(),
+            sp.GetRequiredService<ISyncStateStore>(),
+            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<RemoteSender>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SharedChannelSync>>()));
+        services.TryAddSingleton(sp => new ChannelSharing(
+            sp.GetRequiredService<ISharedChannelStore>(),
+            sp.GetRequiredService<IConnectionStore>(),
+            sp.GetRequiredService<ISyncStateStore>(),
+            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<RemoteSender>(),
+            sp.GetRequiredService<PermissionGuard>(),
+            sp.GetRequiredService<SharedChannelSync>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ChannelSharing>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
+
         services.TryAddSingleton(sp => new RemoteFrameDispatcher(
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),

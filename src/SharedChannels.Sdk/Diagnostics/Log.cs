@@ -69,6 +69,50 @@ internal static partial class Log
     [LoggerMessage(1203, LogLevel.Debug, "Frame {MessageId} from connection {ConnectionId} was already handled; the earlier answer is repeated.")]
     public static partial void DuplicateFrame(ILogger logger, string messageId, string connectionId);
 
+    // 1400-1499: sharing
+    [LoggerMessage(1400, LogLevel.Information, "Channel {ChannelId} shared by user {UserId}.")]
+    public static partial void ChannelShared(ILogger logger, string channelId, string userId);
+
+    [LoggerMessage(1401, LogLevel.Information, "Channel {ChannelId} shared with connection {ConnectionId} (read-only: {ReadOnly}).")]
+    public static partial void ChannelInvited(ILogger logger, string channelId, string connectionId, bool readOnly);
+
+    [LoggerMessage(1402, LogLevel.Warning, "The invitation to channel {ChannelId} could not reach connection {ConnectionId}; it is sent again when the connection is back. Reason: {Reason}")]
+    public static partial void ChannelInvitePending(ILogger logger, string channelId, string connectionId, string reason);
+
+    [LoggerMessage(1403, LogLevel.Information, "Channel {ChannelId} is no longer shared with connection {ConnectionId}.")]
+    public static partial void ChannelUninvited(ILogger logger, string channelId, string connectionId);
+
+    [LoggerMessage(1404, LogLevel.Information, "Channel {ChannelId} is no longer shared.")]
+    public static partial void ChannelUnshared(ILogger logger, string channelId);
+
+    [LoggerMessage(1405, LogLevel.Warning, "Could not tell connection {ConnectionId} that channel {ChannelId} is no longer shared: {Reason}")]
+    public static partial void PeerNotNotifiedOfUnshare(ILogger logger, string channelId, string connectionId, string reason);
+
+    [LoggerMessage(1406, LogLevel.Information, "Channel {ChannelId} received from connection {ConnectionId} (read-only: {ReadOnly}).")]
+    public static partial void ChannelReceived(ILogger logger, string channelId, string connectionId, bool readOnly);
+
+    [LoggerMessage(1407, LogLevel.Information, "Connection {ConnectionId} stopped sharing channel {ChannelId}.")]
+    public static partial void ChannelUnsharedByPeer(ILogger logger, string channelId, string connectionId);
+
+    // 1500-1599: sync
+    [LoggerMessage(1500, LogLevel.Debug, "Sent {Posts} posts, {Reactions} reactions and {Users} users of channel {ChannelId} to connection {ConnectionId}.")]
+    public static partial void BatchSent(ILogger logger, string channelId, string connectionId, int posts, int reactions, int users);
+
+    [LoggerMessage(1501, LogLevel.Warning, "Sync of channel {ChannelId} to connection {ConnectionId} failed (attempt {Attempt}); retrying in {Delay}. Reason: {Reason}")]
+    public static partial void BatchFailed(ILogger logger, string channelId, string connectionId, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(1502, LogLevel.Warning, "Connection {ConnectionId} refused {Kind} {ItemId} of channel {ChannelId}: {Reason}")]
+    public static partial void ItemRejectedByPeer(ILogger logger, string connectionId, string kind, string itemId, string channelId, string reason);
+
+    [LoggerMessage(1503, LogLevel.Warning, "Refused {Kind} {ItemId} from connection {ConnectionId} in channel {ChannelId}: {Reason}")]
+    public static partial void ItemRefused(ILogger logger, string connectionId, string kind, string itemId, string channelId, string reason);
+
+    [LoggerMessage(1504, LogLevel.Error, "The sync worker for connection {ConnectionId} failed unexpectedly; it keeps running.")]
+    public static partial void WorkerFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(1505, LogLevel.Debug, "Applied {Posts} posts, {Reactions} reactions and {Users} users of channel {ChannelId} from connection {ConnectionId} ({Errors} refused).")]
+    public static partial void BatchApplied(ILogger logger, string channelId, string connectionId, int posts, int reactions, int users, int errors);
+
     // 1300-1399: start-up
     [LoggerMessage(1300, LogLevel.Warning, "Shared channels use in-memory storage: connections and sync state are lost on restart. Register durable storage (e.g. UseSqliteStorage) for production.")]
     public static partial void InMemoryStorageInUse(ILogger logger);

@@ -13,10 +13,12 @@ internal sealed class SharedChannelsHostedService(
     IOptionsMonitor<SharedChannelsOptions> options,
     IConnectionStore connectionStore,
     ConnectionMonitor monitor,
+    SharedChannels.Sync.SharedChannelSync sync,
     ILogger<SharedChannelsHostedService> logger) : IHostedService, IDisposable
 {
     private CancellationTokenSource? _stopping;
     private Task? _monitorLoop;
+    private Task? _catchUp;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,6 +33,11 @@ internal sealed class SharedChannelsHostedService(
         {
             _stopping = new CancellationTokenSource();
             _monitorLoop = Task.Run(() => monitor.RunAsync(_stopping.Token), CancellationToken.None);
+            if (current.EnableSharedChannels)
+            {
+                // Resume from the stored cursors: whatever was not acknowledged before a restart is sent now.
+                _catchUp = Task.Run(() => sync.CatchUpAllAsync(_stopping.Token), CancellationToken.None);
+            }
         }
 
         return Task.CompletedTask;
@@ -45,6 +52,12 @@ internal sealed class SharedChannelsHostedService(
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _monitorLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_catchUp is not null)
+        {
+            await _catchUp.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await sync.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose() => _stopping?.Dispose();

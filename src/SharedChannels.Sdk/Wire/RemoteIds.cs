@@ -33,7 +33,10 @@ internal static class RemoteIds
         return new string(chars);
     }
 
-    /// <summary>Whether <paramref name="value"/> has the shape of an id: 26 characters of the id alphabet.</summary>
+    /// <summary>
+    /// Whether <paramref name="value"/> has the shape of an id: 26 lower-case ASCII letters or digits. As lenient as
+    /// Mattermost's own check: peers generate ids, and only their shape is ours to enforce.
+    /// </summary>
     public static bool IsValid(string? value)
     {
         if (value is null || value.Length != 26)
@@ -43,7 +46,7 @@ internal static class RemoteIds
 
         foreach (char c in value)
         {
-            if (!Alphabet.Contains(c, StringComparison.Ordinal))
+            if (!char.IsAsciiDigit(c) && !char.IsAsciiLetterLower(c))
             {
                 return false;
             }

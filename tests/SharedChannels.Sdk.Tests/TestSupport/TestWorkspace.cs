@@ -3,6 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
+using SharedChannels.Content.InMemory;
+using SharedChannels.Sharing;
+using SharedChannels.Sync;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
@@ -43,6 +46,12 @@ internal sealed class TestWorkspace : IAsyncDisposable
 
     public CapturingLoggerProvider Logs => _provider.GetRequiredService<CapturingLoggerProvider>();
 
+    public InMemoryChatContent Content => _provider.GetRequiredService<InMemoryChatContent>();
+
+    public ChannelSharing Sharing => _provider.GetRequiredService<ChannelSharing>();
+
+    public SharedChannelSync Sync => _provider.GetRequiredService<SharedChannelSync>();
+
     /// <summary>
     /// Starts a workspace at <c>https://{name}.test</c>. The background monitor loop is not started unless
     /// <paramref name="runBackgroundMonitor"/> is set: tests drive ping rounds themselves.
@@ -60,9 +69,12 @@ internal sealed class TestWorkspace : IAsyncDisposable
         var permissions = new InMemoryPermissionChecker();
         permissions.AddSystemAdmin(Admin);
         var logs = new CapturingLoggerProvider();
+        var content = new InMemoryChatContent(time);
+        content.AddLocalUser(Admin, "admin-" + name);
 
         var collection = new ServiceCollection();
         collection.AddSingleton(logs);
+        collection.AddSingleton(content);
         collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         collection.AddSingleton<TimeProvider>(time);
         collection.AddSharedChannels(o =>
@@ -73,7 +85,8 @@ internal sealed class TestWorkspace : IAsyncDisposable
                 configure?.Invoke(o);
             })
             .UseLoopbackTransport(network)
-            .UsePermissionChecker(permissions);
+            .UsePermissionChecker(permissions)
+            .UseInMemoryContent(content);
         if (store is not null)
         {
             collection.AddSingleton(store);
@@ -109,6 +122,24 @@ internal sealed class TestWorkspace : IAsyncDisposable
         }
 
         await _provider.DisposeAsync();
+    }
+
+    /// <summary>Waits until no workspace has sync work running or due (relays included).</summary>
+    public static async Task SettleAsync(params TestWorkspace[] workspaces)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            foreach (TestWorkspace workspace in workspaces)
+            {
+                await workspace.Sync.WhenIdleAsync(guard.Token);
+            }
+
+            if (workspaces.All(w => w.Sync.IsIdle))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>An in-memory store instance, for tests that restart a workspace on the same state.</summary>

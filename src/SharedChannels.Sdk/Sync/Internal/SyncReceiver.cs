@@ -1,0 +1,379 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Content;
+using SharedChannels.Content.Internal;
+using SharedChannels.Diagnostics;
+using SharedChannels.Identity;
+using SharedChannels.Identity.Internal;
+using SharedChannels.Internal;
+using SharedChannels.Sharing;
+using SharedChannels.Sharing.Internal;
+using SharedChannels.Storage;
+using SharedChannels.Transport.Internal;
+using SharedChannels.Wire;
+
+namespace SharedChannels.Sync.Internal;
+
+/// <summary>
+/// Applies a sync message from a peer: users → posts → reactions → acknowledgements → statuses → memberships.
+/// This workspace decides what it accepts: a peer may only write content of users it owns, only in channels
+/// shared with it, and nothing in a channel it may only read. Each refused item is reported back with its
+/// reason and changes nothing; applying the same message twice gives the same state.
+/// </summary>
+internal sealed class SyncReceiver(
+    ISharedChannelStore channels,
+    HostPorts host,
+    SharedChannelSync sync,
+    IOptionsMonitor<SharedChannelsOptions> options,
+    ILogger<SyncReceiver> logger) : IFrameHandler
+{
+    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.SharedChannelSync];
+
+    public async Task<JsonElement> HandleAsync(InboundFrame frame, CancellationToken cancellationToken)
+    {
+        FeatureGuard.EnsureSharedChannels(options.CurrentValue);
+        SyncMsgDto message = Deserialize(frame.Payload);
+        string connectionId = frame.Connection.RemoteId;
+        string channelId = message.ChannelId!;
+
+        SharedChannel? channel = await channels.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false);
+        SharedChannelRemote? remote = channel is { IsHome: true } ? await channels.GetRemoteAsync(channelId, connectionId, cancellationToken).ConfigureAwait(false) : null;
+        if (channel is null || (channel.IsHome ? remote is null : channel.HomeConnectionId != connectionId))
+        {
+            // Mattermost peers recognize this text and drop the channel.
+            throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, SharingMessages.ChannelNoLongerSharedError);
+        }
+
+        var context = new ApplyContext(frame.Connection, channelId, readOnlyForSender: remote?.ReadOnly == true, message.MentionTransforms);
+        await ApplyUsersAsync(context, message.Users, cancellationToken).ConfigureAwait(false);
+        await ApplyPostsAsync(context, message.Posts, cancellationToken).ConfigureAwait(false);
+        await ApplyReactionsAsync(context, message.Reactions, cancellationToken).ConfigureAwait(false);
+        await ApplyAcknowledgementsAsync(context, message.Acknowledgements, cancellationToken).ConfigureAwait(false);
+        await ApplyStatusesAsync(context, message.Statuses, cancellationToken).ConfigureAwait(false);
+        await ApplyMembershipsAsync(context, message.MembershipChanges, cancellationToken).ConfigureAwait(false);
+
+        Log.BatchApplied(logger, channelId, connectionId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, context.Response.UsersSyncd.Count, context.Response.ItemErrors?.Count ?? 0);
+        if (context.Changed)
+        {
+            // Relay: what this peer sent goes on to the other workspaces sharing the channel.
+            sync.NotifyChannelChanged(channelId);
+        }
+
+        return JsonSerializer.SerializeToElement(context.Response, WireJsonContext.Default.SyncResponseDto);
+    }
+
+    private static SyncMsgDto Deserialize(JsonElement payload)
+    {
+        SyncMsgDto? message = null;
+        try
+        {
+            message = payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(WireJsonContext.Default.SyncMsgDto) : null;
+        }
+        catch (JsonException)
+        {
+            // Reported below.
+        }
+
+        return message is { ChannelId.Length: > 0 }
+            ? message
+            : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The sync message is not valid: it must be an object with a channel_id.");
+    }
+
+    private async Task ApplyUsersAsync(ApplyContext context, Dictionary<string, UserDto>? users, CancellationToken cancellationToken)
+    {
+        foreach ((string key, UserDto dto) in users ?? [])
+        {
+            string id = dto.Id ?? key;
+            if (!RemoteIds.IsValid(id) || id != key || string.IsNullOrWhiteSpace(dto.Username))
+            {
+                context.Refuse(this, "user", key, "the user object is missing its id or username");
+                continue;
+            }
+
+            ChatUser? existing = await host.Users.GetUserAsync(id, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && existing.RemoteId != context.Connection.RemoteId)
+            {
+                context.Refuse(this, "user", id, existing.IsRemote ? "the user belongs to another workspace" : "the user belongs to this workspace");
+                continue;
+            }
+
+            string remoteUsername = dto.Props?.GetValueOrDefault(SyncMapping.PropRemoteUsername) is { Length: > 0 } original ? original : dto.Username;
+            string username = existing is not null && existing.RemoteUsername == remoteUsername
+                ? existing.Username
+                : await ChooseUsernameAsync(id, remoteUsername, context.Connection.Name, cancellationToken).ConfigureAwait(false);
+            string? origin = dto.Props?.GetValueOrDefault(SyncMapping.PropOriginalRemoteId) is { Length: > 0 } o ? o : context.Connection.RemoteId;
+            var user = new ChatUser
+            {
+                Id = id,
+                Username = username,
+                FirstName = dto.FirstName ?? string.Empty,
+                LastName = dto.LastName ?? string.Empty,
+                Nickname = dto.Nickname ?? string.Empty,
+                Position = dto.Position ?? string.Empty,
+                IsBot = dto.IsBot,
+                UpdateAt = SyncMapping.FromMs(Math.Max(dto.UpdateAt, 0)),
+                DeleteAt = SyncMapping.FromMsOrNull(Math.Max(dto.DeleteAt, 0)),
+                RemoteId = context.Connection.RemoteId,
+                RemoteUsername = remoteUsername,
+                OriginalRemoteId = origin,
+            };
+
+            if (existing != user)
+            {
+                await host.Users.UpsertRemoteUserAsync(user, cancellationToken).ConfigureAwait(false);
+            }
+
+            context.Response.UsersSyncd.Add(id);
+            context.Response.UsersLastUpdateAt = Math.Max(context.Response.UsersLastUpdateAt, dto.UpdateAt);
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "user"));
+        }
+    }
+
+    private async Task<string> ChooseUsernameAsync(string userId, string remoteUsername, string connectionName, CancellationToken cancellationToken)
+    {
+        foreach (string candidate in UsernameRenamer.Candidates(remoteUsername, connectionName, options.CurrentValue.UsernameCollisionPolicy))
+        {
+            ChatUser? holder = await host.Users.FindByUsernameAsync(candidate, cancellationToken).ConfigureAwait(false);
+            if (holder is null || holder.Id == userId)
+            {
+                return candidate;
+            }
+        }
+
+        // Every Mattermost-style candidate is taken: fall back to the id, which is unique.
+        return UsernameRenamer.Munge(userId, connectionName, string.Empty, UsernameRenamer.MaxUsernameLength);
+    }
+
+    private async Task ApplyPostsAsync(ApplyContext context, List<PostDto>? posts, CancellationToken cancellationToken)
+    {
+        // Roots before replies, whatever order the peer used.
+        foreach (PostDto dto in (posts ?? []).OrderBy(p => string.IsNullOrEmpty(p.RootId) ? 0 : 1))
+        {
+            Post? post = SyncMapping.FromDto(dto, context.Connection.RemoteId);
+            string id = dto.Id ?? "(none)";
+            if (post is null)
+            {
+                context.Refuse(this, "post", id, "the post is missing its id, author or channel, or has invalid times");
+                continue;
+            }
+
+            if (await CheckWriteAsync(context, "post", post.Id, post.ChannelId, post.UserId, cancellationToken).ConfigureAwait(false) is not true)
+            {
+                continue;
+            }
+
+            Post? existing = await host.Content.GetPostAsync(post.Id, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && (existing.UserId != post.UserId || existing.ChannelId != post.ChannelId))
+            {
+                context.Refuse(this, "post", post.Id, "a post with this id already exists with another author or channel");
+                continue;
+            }
+
+            if (post.IsReply && await host.Content.GetPostAsync(post.RootId, cancellationToken).ConfigureAwait(false) is { } root && root.ChannelId != post.ChannelId)
+            {
+                context.Refuse(this, "post", post.Id, "the thread root is in another channel");
+                continue;
+            }
+
+            context.Response.PostsLastUpdateAt = Math.Max(context.Response.PostsLastUpdateAt, dto.UpdateAt);
+
+            // Idempotent: a delete is final, and an older or equal version never replaces a newer one.
+            if (existing is not null && (existing.IsDeleted || existing.UpdateAt >= post.UpdateAt))
+            {
+                continue;
+            }
+
+            await host.Content.UpsertPostAsync(post with { Message = await RewriteMentionsAsync(post.Message, context.MentionTransforms, cancellationToken).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false);
+            context.Changed = true;
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "post"));
+        }
+    }
+
+    private async Task ApplyReactionsAsync(ApplyContext context, List<ReactionDto>? reactions, CancellationToken cancellationToken)
+    {
+        foreach (ReactionDto dto in reactions ?? [])
+        {
+            Reaction? reaction = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
+            string id = dto.PostId ?? "(none)";
+            if (reaction is null)
+            {
+                context.Refuse(this, "reaction", id, "the reaction is missing its user, post or emoji, or has invalid times");
+                continue;
+            }
+
+            if (await CheckWriteAsync(context, "reaction", id, reaction.ChannelId, reaction.UserId, cancellationToken).ConfigureAwait(false) is not true ||
+                !await CheckPostInChannelAsync(context, "reaction", reaction.PostId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await host.Content.UpsertReactionAsync(reaction, cancellationToken).ConfigureAwait(false);
+            context.Response.ReactionsLastUpdateAt = Math.Max(context.Response.ReactionsLastUpdateAt, dto.UpdateAt);
+            context.Changed = true;
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "reaction"));
+        }
+    }
+
+    private async Task ApplyAcknowledgementsAsync(ApplyContext context, List<AcknowledgementDto>? acknowledgements, CancellationToken cancellationToken)
+    {
+        foreach (AcknowledgementDto dto in acknowledgements ?? [])
+        {
+            Acknowledgement? ack = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
+            string id = dto.PostId ?? "(none)";
+            if (ack is null)
+            {
+                context.Refuse(this, "acknowledgement", id, "the acknowledgement is missing its user or post, or has an invalid time");
+                continue;
+            }
+
+            if (await CheckWriteAsync(context, "acknowledgement", id, ack.ChannelId, ack.UserId, cancellationToken, allowedReadOnly: true).ConfigureAwait(false) is not true ||
+                !await CheckPostInChannelAsync(context, "acknowledgement", ack.PostId, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await host.Content.UpsertAcknowledgementAsync(ack, cancellationToken).ConfigureAwait(false);
+            context.Response.AcknowledgementsLastUpdateAt = Math.Max(context.Response.AcknowledgementsLastUpdateAt, dto.AcknowledgedAt);
+            context.Changed = true;
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "acknowledgement"));
+        }
+    }
+
+    private async Task ApplyStatusesAsync(ApplyContext context, List<StatusDto>? statuses, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.DisableSharedChannelsStatusSync)
+        {
+            return;
+        }
+
+        foreach (StatusDto dto in statuses ?? [])
+        {
+            UserStatus? status = SyncMapping.FromDto(dto);
+            string id = dto.UserId ?? "(none)";
+            if (status is null)
+            {
+                context.Refuse(this, "status", id, "the status is missing its user or has an unknown value");
+                continue;
+            }
+
+            if (!await OwnsUserAsync(context, status.UserId, cancellationToken).ConfigureAwait(false))
+            {
+                context.Refuse(this, "status", id, "the sender may only set the status of its own users");
+                continue;
+            }
+
+            await host.Users.SetStatusAsync(status, cancellationToken).ConfigureAwait(false);
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "status"));
+        }
+    }
+
+    private async Task ApplyMembershipsAsync(ApplyContext context, List<MembershipChangeDto>? changes, CancellationToken cancellationToken)
+    {
+        foreach (MembershipChangeDto dto in changes ?? [])
+        {
+            MembershipChange? change = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
+            string id = dto.UserId ?? "(none)";
+            if (change is null)
+            {
+                context.Refuse(this, "membership", id, "the membership change is missing its user or has an invalid time");
+                continue;
+            }
+
+            if (await CheckWriteAsync(context, "membership", id, change.ChannelId, change.UserId, cancellationToken, allowedReadOnly: true).ConfigureAwait(false) is not true)
+            {
+                continue;
+            }
+
+            await host.Content.ApplyMembershipChangeAsync(change, cancellationToken).ConfigureAwait(false);
+            context.Changed = true;
+            SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "membership"));
+        }
+    }
+
+    /// <summary>The rights check every written item passes: right channel, writable, authored by a user the sender owns.</summary>
+    private async Task<bool> CheckWriteAsync(ApplyContext context, string kind, string id, string channelId, string userId, CancellationToken cancellationToken, bool allowedReadOnly = false)
+    {
+        if (channelId != context.ChannelId)
+        {
+            context.Refuse(this, kind, id, "the item is for another channel than the message");
+            return false;
+        }
+
+        if (context.ReadOnlyForSender && !allowedReadOnly)
+        {
+            context.Refuse(this, kind, id, "the channel is read-only for the sending workspace");
+            return false;
+        }
+
+        if (!await OwnsUserAsync(context, userId, cancellationToken).ConfigureAwait(false))
+        {
+            context.Refuse(this, kind, id, "the sender may only write content of its own users");
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task<bool> CheckPostInChannelAsync(ApplyContext context, string kind, string postId, CancellationToken cancellationToken)
+    {
+        if (await host.Content.GetPostAsync(postId, cancellationToken).ConfigureAwait(false) is { } post && post.ChannelId == context.ChannelId)
+        {
+            return true;
+        }
+
+        context.Refuse(this, kind, postId, "the post does not exist in this channel");
+        return false;
+    }
+
+    private async Task<bool> OwnsUserAsync(ApplyContext context, string userId, CancellationToken cancellationToken) =>
+        await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user && user.RemoteId == context.Connection.RemoteId;
+
+    private async Task<string> RewriteMentionsAsync(string message, Dictionary<string, string>? transforms, CancellationToken cancellationToken)
+    {
+        foreach ((string mention, string userId) in transforms ?? [])
+        {
+            if (await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user)
+            {
+                message = MentionRewriter.Replace(message, mention, user.Username);
+            }
+        }
+
+        return message;
+    }
+
+    private void LogRefusal(ApplyContext context, string kind, string id, string reason) =>
+        Log.ItemRefused(logger, context.Connection.RemoteId, kind, id, context.ChannelId, reason);
+
+    private sealed class ApplyContext(ConnectionRecord connection, string channelId, bool readOnlyForSender, Dictionary<string, string>? mentionTransforms)
+    {
+        public ConnectionRecord Connection { get; } = connection;
+
+        public string ChannelId { get; } = channelId;
+
+        public bool ReadOnlyForSender { get; } = readOnlyForSender;
+
+        public Dictionary<string, string>? MentionTransforms { get; } = mentionTransforms;
+
+        public SyncResponseDto Response { get; } = new();
+
+        public bool Changed { get; set; }
+
+        public void Refuse(SyncReceiver receiver, string kind, string id, string reason)
+        {
+            receiver.LogRefusal(this, kind, id, reason);
+            SharedChannelsMetrics.ItemsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("direction", "inbound"));
+            (Response.ItemErrors ??= []).Add(new ItemErrorDto { Kind = kind, Id = id, Reason = reason });
+            List<string>? ids = kind switch
+            {
+                "user" => Response.UserErrors,
+                "post" => Response.PostErrors,
+                "reaction" => Response.ReactionErrors,
+                "acknowledgement" => Response.AcknowledgementErrors,
+                "status" => Response.StatusErrors,
+                _ => null,
+            };
+            ids?.Add(id);
+        }
+    }
+}

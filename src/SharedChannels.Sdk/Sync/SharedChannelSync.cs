@@ -1,0 +1,426 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedChannels.Content;
+using SharedChannels.Content.Internal;
+using SharedChannels.Diagnostics;
+using SharedChannels.Identity;
+using SharedChannels.Sharing;
+using SharedChannels.Sharing.Internal;
+using SharedChannels.Storage;
+using SharedChannels.Sync.Internal;
+using SharedChannels.Transport.Internal;
+using SharedChannels.Wire;
+
+namespace SharedChannels.Sync;
+
+/// <summary>
+/// Keeps shared channels in sync. The host calls <see cref="NotifyChannelChanged"/> after any change in a shared
+/// channel; the worker of each affected connection wakes at once (no debounce), reads the changes after that
+/// connection's cursor and sends them. A cursor moves only when the peer answers OK, so nothing is lost on a
+/// failure or a restart.
+/// </summary>
+public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
+{
+    private readonly ISharedChannelStore _channels;
+    private readonly IConnectionStore _connections;
+    private readonly ISyncStateStore _syncState;
+    private readonly HostPorts _host;
+    private readonly RemoteSender _sender;
+    private readonly IOptionsMonitor<SharedChannelsOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<UserStatus>> _statuses = new(StringComparer.Ordinal);
+    private readonly object _idleGate = new();
+    private TaskCompletionSource _idleSignal = NewSignal();
+    private int _routing;
+    private bool _disposed;
+
+    internal SharedChannelSync(
+        ISharedChannelStore channels,
+        IConnectionStore connections,
+        ISyncStateStore syncState,
+        HostPorts host,
+        RemoteSender sender,
+        IOptionsMonitor<SharedChannelsOptions> options,
+        TimeProvider timeProvider,
+        ILogger<SharedChannelSync> logger)
+    {
+        _channels = channels;
+        _connections = connections;
+        _syncState = syncState;
+        _host = host;
+        _sender = sender;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Raised when a peer refuses an item this workspace sent (the cursor moves on; the item is reported, not retried).</summary>
+    public event EventHandler<SyncItemRejectedEventArgs>? ItemRejected;
+
+    /// <summary>
+    /// Tells the SDK that a channel changed (new post, edit, delete, reaction, acknowledgement, membership).
+    /// Returns at once; if the channel is shared, the affected connections' workers wake and send what changed.
+    /// Calling it for a channel that is not shared is harmless.
+    /// </summary>
+    /// <param name="channelId">The channel.</param>
+    public void NotifyChannelChanged(string channelId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channelId);
+        Interlocked.Increment(ref _routing);
+        _ = RouteAsync(channelId);
+    }
+
+    /// <summary>
+    /// Tells the SDK that a local user's status changed. It is sent to every connection sharing a channel with
+    /// this workspace, unless <see cref="SharedChannelsOptions.DisableSharedChannelsStatusSync"/> is set.
+    /// Statuses are not stored: one lost to a restart is replaced by the next.
+    /// </summary>
+    /// <param name="status">The status.</param>
+    public void NotifyUserStatusChanged(UserStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (_options.CurrentValue.DisableSharedChannelsStatusSync)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _routing);
+        _ = RouteStatusAsync(status);
+    }
+
+    /// <summary>
+    /// Completes when no sync work is running or due: every worker is waiting for changes or for a retry delay.
+    /// Useful in tests and before shutting down.
+    /// </summary>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>A task that completes when idle.</returns>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task signal;
+            lock (_idleGate)
+            {
+                if (IsIdle)
+                {
+                    return;
+                }
+
+                signal = _idleSignal.Task;
+            }
+
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops every worker.</summary>
+    /// <returns>A task that completes when the workers have stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        foreach (RemoteWorker worker in _workers.Values)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _workers.Clear();
+    }
+
+    /// <summary>Stops every worker without waiting for in-flight sends; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (RemoteWorker worker in _workers.Values)
+        {
+            worker.Dispose();
+        }
+
+        _workers.Clear();
+    }
+
+    internal bool IsIdle => Volatile.Read(ref _routing) == 0 && _workers.Values.All(w => w.IsIdle);
+
+    /// <summary>Wakes the worker of a connection for every channel shared with it (catch-up after an interruption or a restart).</summary>
+    internal async Task CatchUpAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        RemoteWorker? worker = null;
+        foreach (string channelId in await ChannelsSharedWithAsync(connectionId, cancellationToken).ConfigureAwait(false))
+        {
+            worker ??= GetWorker(connectionId);
+            worker.Enqueue(channelId);
+        }
+
+        worker?.ResetBackoff();
+    }
+
+    /// <summary>Catches up every confirmed connection (at start-up: resume from the stored cursors).</summary>
+    internal async Task CatchUpAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (ConnectionRecord connection in await _connections.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (connection.DeletedAt is null && connection.InvitationAccepted)
+            {
+                await CatchUpAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal async Task StopWorkerAsync(string connectionId)
+    {
+        if (_workers.TryRemove(connectionId, out RemoteWorker? worker))
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The channels shared between this workspace and a connection, in either direction.</summary>
+    internal async Task<IReadOnlyList<string>> ChannelsSharedWithAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        ids.AddRange((await _channels.ListRemotesByConnectionAsync(connectionId, cancellationToken).ConfigureAwait(false)).Select(r => r.ChannelId));
+        ids.AddRange((await _channels.ListChannelsAsync(cancellationToken).ConfigureAwait(false)).Where(c => c.HomeConnectionId == connectionId).Select(c => c.ChannelId));
+        return ids;
+    }
+
+    private async Task RouteAsync(string channelId)
+    {
+        try
+        {
+            SharedChannel? channel = await _channels.GetChannelAsync(channelId).ConfigureAwait(false);
+            if (channel is null)
+            {
+                return;
+            }
+
+            if (channel.HomeConnectionId is { } home)
+            {
+                GetWorker(home).Enqueue(channelId);
+                return;
+            }
+
+            foreach (SharedChannelRemote remote in await _channels.ListRemotesAsync(channelId).ConfigureAwait(false))
+            {
+                if (remote.InvitationAccepted)
+                {
+                    GetWorker(remote.ConnectionId).Enqueue(channelId);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.WorkerFailed(_logger, channelId, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _routing);
+            SignalIdle();
+        }
+    }
+
+    private async Task RouteStatusAsync(UserStatus status)
+    {
+        try
+        {
+            foreach (ConnectionRecord connection in await _connections.ListAsync().ConfigureAwait(false))
+            {
+                if (connection.DeletedAt is null && connection.InvitationAccepted &&
+                    await ChannelsSharedWithAsync(connection.RemoteId, CancellationToken.None).ConfigureAwait(false) is [string first, ..])
+                {
+                    _statuses.GetOrAdd(connection.RemoteId, _ => new ConcurrentQueue<UserStatus>()).Enqueue(status);
+                    GetWorker(connection.RemoteId).Enqueue(first);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.WorkerFailed(_logger, status.UserId, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _routing);
+            SignalIdle();
+        }
+    }
+
+    private RemoteWorker GetWorker(string connectionId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RemoteWorker worker = _workers.GetOrAdd(connectionId, id => new RemoteWorker(
+            id,
+            _timeProvider,
+            (channelId, ct) => SyncChannelAsync(id, channelId, ct),
+            (channelId, attempt, delay, ex) => Log.BatchFailed(_logger, channelId, id, attempt, delay, ex is SharedChannelsException ? ex.Message : ex.GetType().Name),
+            SignalIdle));
+        worker.Start();
+        return worker;
+    }
+
+    private void SignalIdle()
+    {
+        TaskCompletionSource signal;
+        lock (_idleGate)
+        {
+            signal = _idleSignal;
+            _idleSignal = NewSignal();
+        }
+
+        signal.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Sends one page of a channel's changes to a connection; returns whether more pages follow.</summary>
+    private async Task<bool> SyncChannelAsync(string connectionId, string channelId, CancellationToken cancellationToken)
+    {
+        ConnectionRecord? connection = await _connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        SharedChannel? channel = await _channels.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false);
+        if (connection is not { DeletedAt: null, InvitationAccepted: true } || channel is null)
+        {
+            return false;
+        }
+
+        if (channel.IsHome
+            ? await _channels.GetRemoteAsync(channelId, connectionId, cancellationToken).ConfigureAwait(false) is not { InvitationAccepted: true }
+            : channel.HomeConnectionId != connectionId)
+        {
+            return false;
+        }
+
+        SyncCursor? cursor = await _syncState.GetCursorAsync(channelId, connectionId, cancellationToken).ConfigureAwait(false);
+        ChannelChanges page = await _host.Content.ReadChangesAsync(channelId, cursor?.Cursor, _options.CurrentValue.EffectiveMaxPostsPerSync, cancellationToken).ConfigureAwait(false);
+        List<UserStatus> statuses = TakeStatuses(connectionId);
+        SyncMsgDto? message;
+        try
+        {
+            message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, statuses, _host.Users, cancellationToken).ConfigureAwait(false);
+            if (message is not null)
+            {
+                await SendAsync(connection, channel, message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            ReturnStatuses(connectionId, statuses);
+            throw;
+        }
+
+        if (cursor is null || cursor.Cursor != page.NextCursor || message is not null)
+        {
+            await _syncState.SetCursorAsync(new SyncCursor(channelId, connectionId, page.NextCursor, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+
+        return page.HasMore;
+    }
+
+    private async Task SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
+    {
+        ReplyDto reply;
+        try
+        {
+            reply = await _sender.SendMessageAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SharedChannelsException ex) when (ex.Message.Contains(SharingMessages.ChannelNoLongerSharedError, StringComparison.OrdinalIgnoreCase))
+        {
+            await DropChannelAsync(connection, channel, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Log.BatchSent(_logger, channel.ChannelId, connection.RemoteId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, message.Users?.Count ?? 0);
+        SyncResponseDto? response = null;
+        try
+        {
+            response = reply.Payload.ValueKind == JsonValueKind.Object ? reply.Payload.Deserialize(WireJsonContext.Default.SyncResponseDto) : null;
+        }
+        catch (JsonException)
+        {
+            // A reply without a readable payload reports no item errors.
+        }
+
+        if (response is not null)
+        {
+            ReportRejections(connection.RemoteId, channel.ChannelId, response);
+        }
+    }
+
+    /// <summary>The peer no longer has the channel: stop sending it there.</summary>
+    private async Task DropChannelAsync(ConnectionRecord connection, SharedChannel channel, CancellationToken cancellationToken)
+    {
+        if (channel.IsHome)
+        {
+            await _channels.RemoveRemoteAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
+            await _host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _syncState.RemoveCursorAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
+        Log.ChannelUnsharedByPeer(_logger, channel.ChannelId, connection.RemoteId);
+    }
+
+    private void ReportRejections(string connectionId, string channelId, SyncResponseDto response)
+    {
+        var explained = (response.ItemErrors ?? []).Where(e => e.Id is not null).ToList();
+        var reported = new HashSet<(string, string)>();
+        foreach (ItemErrorDto error in explained)
+        {
+            Report(error.Kind ?? "item", error.Id!, WireFormat.SanitizePeerError(error.Reason));
+        }
+
+        // Mattermost peers only list ids.
+        foreach ((string kind, List<string> ids) in new[] { ("user", response.UserErrors), ("post", response.PostErrors), ("reaction", response.ReactionErrors), ("acknowledgement", response.AcknowledgementErrors), ("status", response.StatusErrors) })
+        {
+            foreach (string id in ids)
+            {
+                Report(kind, id, "refused by the peer");
+            }
+        }
+
+        void Report(string kind, string itemId, string reason)
+        {
+            if (!reported.Add((kind, itemId)))
+            {
+                return;
+            }
+
+            Log.ItemRejectedByPeer(_logger, connectionId, kind, itemId, channelId, reason);
+            SharedChannelsMetrics.ItemsRejected.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("direction", "outbound"));
+            try
+            {
+                ItemRejected?.Invoke(this, new SyncItemRejectedEventArgs(connectionId, channelId, kind, itemId, reason));
+            }
+            catch (Exception ex)
+            {
+                Log.WorkerFailed(_logger, connectionId, ex);
+            }
+        }
+    }
+
+    private List<UserStatus> TakeStatuses(string connectionId)
+    {
+        var taken = new List<UserStatus>();
+        if (_statuses.TryGetValue(connectionId, out ConcurrentQueue<UserStatus>? queue))
+        {
+            while (taken.Count < 100 && queue.TryDequeue(out UserStatus? status))
+            {
+                taken.Add(status);
+            }
+        }
+
+        return taken;
+    }
+
+    private void ReturnStatuses(string connectionId, List<UserStatus> statuses)
+    {
+        ConcurrentQueue<UserStatus> queue = _statuses.GetOrAdd(connectionId, _ => new ConcurrentQueue<UserStatus>());
+        foreach (UserStatus status in statuses)
+        {
+            queue.Enqueue(status);
+        }
+    }
+}

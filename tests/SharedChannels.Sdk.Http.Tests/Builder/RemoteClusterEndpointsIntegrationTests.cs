@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SharedChannels.Http.Tests.TestSupport;
+using SharedChannels.Storage;
+
+namespace SharedChannels.Http.Tests.Builder;
+
+/// <summary>Raw HTTP against the mapped endpoints of a real Kestrel host, as a peer (or an attacker) would send it.</summary>
+[Category("Integration")]
+public sealed class RemoteClusterEndpointsIntegrationTests
+{
+    private const int MaxFrameBytes = 65_536;
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private HttpTestHost _a = null!;
+    private HttpTestHost _b = null!;
+    private HttpClient _client = null!;
+    private ConnectionRecord _connection = null!;
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        _a = await HttpTestHost.StartAsync(_time, configure: o => o.MaxFrameBytes = MaxFrameBytes);
+        _b = await HttpTestHost.StartAsync(_time);
+        string id = await _a.ConnectToAsync(_b, "peer");
+
+        // On A: Token is what B presents to A (T3). Raw requests below impersonate B.
+        _connection = await _a.RecordAsync(id);
+        _client = _a.CreateRawClient();
+    }
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown()
+    {
+        _client.Dispose();
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Ping_MissingRemoteClusterId_Returns401WithFailReply(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/ping", PingFrame(), remoteId: null, token: _connection.Token, cancellationToken);
+
+        await AssertFailAsync(response, HttpStatusCode.Unauthorized, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Message_WrongToken_Returns401WithFailReply(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/msg", PingFrame(), _connection.RemoteId, token: "wrongtokenwrongtokenwrongt", cancellationToken);
+
+        await AssertFailAsync(response, HttpStatusCode.Unauthorized, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Message_InvalidJsonWithValidCredentials_Returns400WithFailReply(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/msg", "{not json", _connection.RemoteId, _connection.Token, cancellationToken);
+
+        await AssertFailAsync(response, HttpStatusCode.BadRequest, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Message_ContentLengthOverMaxFrameBytes_Returns413WithFailReply(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/msg", new string(' ', MaxFrameBytes + 1), _connection.RemoteId, _connection.Token, cancellationToken);
+
+        string err = await AssertFailAsync(response, HttpStatusCode.RequestEntityTooLarge, cancellationToken);
+        Assert.That(err, Does.Contain(MaxFrameBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Message_ChunkedBodyOverMaxFrameBytes_Returns413WithFailReply(CancellationToken cancellationToken)
+    {
+        using var content = new StreamContent(new GeneratedStream(MaxFrameBytes + 1));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using HttpRequestMessage request = Request("api/v4/remotecluster/msg", content, _connection.RemoteId, _connection.Token);
+
+        using HttpResponseMessage response = await _client.SendAsync(request, cancellationToken);
+
+        Assert.That(request.Headers.TransferEncodingChunked, Is.True, "the body was sent without Content-Length");
+        await AssertFailAsync(response, HttpStatusCode.RequestEntityTooLarge, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Message_BodyOfExactlyMaxFrameBytes_IsNotRefusedForItsSize(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/msg", "{" + new string(' ', MaxFrameBytes - 1), _connection.RemoteId, _connection.Token, cancellationToken);
+
+        await AssertFailAsync(response, HttpStatusCode.BadRequest, cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Ping_ValidCredentials_ReturnsBareSentAtAndRecvAt(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/ping", PingFrame(sentAt: 1234), _connection.RemoteId, _connection.Token, cancellationToken);
+
+        using JsonDocument reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            Assert.That(reply.RootElement.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "sent_at", "recv_at" }));
+            Assert.That(reply.RootElement.GetProperty("sent_at").GetInt64(), Is.EqualTo(1234));
+            Assert.That(reply.RootElement.GetProperty("recv_at").GetInt64(), Is.EqualTo(_time.GetUtcNow().ToUnixTimeMilliseconds()));
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Upload_ValidCredentials_ReachesTheDispatcher(CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent([1, 2, 3]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using HttpRequestMessage request = Request("api/v4/remotecluster/upload/abcdefghijklmnopqrstuvwxyz", content, _connection.RemoteId, _connection.Token);
+
+        using HttpResponseMessage response = await _client.SendAsync(request, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.NotFound).And.Not.EqualTo(HttpStatusCode.MethodNotAllowed));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Ping_GetInsteadOfPost_IsNotHandled(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await _client.GetAsync(new Uri("api/v4/remotecluster/ping", UriKind.Relative), cancellationToken);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+    }
+
+    private static async Task<string> AssertFailAsync(HttpResponseMessage response, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        string text = await response.Content.ReadAsStringAsync(cancellationToken);
+        using JsonDocument reply = JsonDocument.Parse(text);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(expected), text);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            Assert.That(reply.RootElement.GetProperty("status").GetString(), Is.EqualTo("FAIL"));
+            Assert.That(reply.RootElement.GetProperty("err").GetString(), Is.Not.Empty);
+        }
+
+        return reply.RootElement.GetProperty("err").GetString()!;
+    }
+
+    private string PingFrame(long sentAt = 1) =>
+        $$"""{"remote_id":"{{_connection.RemoteId}}","msg":{"id":"{{new string('y', 26)}}","topic":"ping","create_at":{{sentAt}},"payload":{"sent_at":{{sentAt}}""" + "}}}";
+
+    private async Task<HttpResponseMessage> PostAsync(string path, string body, string? remoteId, string? token, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using HttpRequestMessage request = Request(path, content, remoteId, token);
+        return await _client.SendAsync(request, cancellationToken);
+    }
+
+    private static HttpRequestMessage Request(string path, HttpContent content, string? remoteId, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        if (remoteId is not null)
+        {
+            request.Headers.Add("X-RemoteCluster-Id", remoteId);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Add("X-RemoteCluster-Token", token);
+        }
+
+        return request;
+    }
+}

@@ -1,0 +1,52 @@
+namespace SharedChannels.Http.Tests.TestSupport;
+
+/// <summary>
+/// A forward-only stream of <see cref="Length"/> bytes of 'x' that counts what was read from it: proves that a
+/// reader stopped early instead of buffering everything.
+/// </summary>
+internal sealed class GeneratedStream(long length) : Stream
+{
+    private long _position;
+
+    public long BytesRead => _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = (int)Math.Min(buffer.Length, length - _position);
+        buffer[..n].Fill((byte)'x');
+        _position += n;
+        return n;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
