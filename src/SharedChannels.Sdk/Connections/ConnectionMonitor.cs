@@ -183,7 +183,7 @@ public sealed class ConnectionMonitor
         string? failure;
         try
         {
-            RemoteResponse response = await _sender.SendAsync(connection.RemoteId, siteUrl, request, options.PingTimeout, cancellationToken).ConfigureAwait(false);
+            RemoteResponse response = await _sender.SendAsync(connection, siteUrl, request, options.PingTimeout, cancellationToken).ConfigureAwait(false);
             failure = response.IsSuccessStatusCode && IsPingReply(response.Body) ? null : $"the peer answered HTTP {response.StatusCode}";
         }
         catch (SharedChannelsException ex)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -156,9 +157,10 @@ public sealed partial class SecureConnections
             throw NameTaken(name);
         }
 
+        bool signedFrames;
         try
         {
-            await ConfirmWithInviterAsync(record, invitation, ownSiteUrl, cancellationToken).ConfigureAwait(false);
+            signedFrames = await ConfirmWithInviterAsync(record, invitation, ownSiteUrl, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -167,7 +169,7 @@ public sealed partial class SecureConnections
             throw;
         }
 
-        ConnectionRecord confirmed = record with { InvitationAccepted = true, LastPingAt = _timeProvider.GetUtcNow() };
+        ConnectionRecord confirmed = record with { InvitationAccepted = true, LastPingAt = _timeProvider.GetUtcNow(), PeerSupportsSignedFrames = signedFrames };
         await _store.UpdateAsync(confirmed, cancellationToken).ConfigureAwait(false);
         Log.InvitationAccepted(_logger, confirmed.RemoteId, confirmed.Name, invitation.SiteUrl);
         return ToStatus(confirmed);
@@ -312,7 +314,8 @@ public sealed partial class SecureConnections
     internal RemoteConnection ToStatus(ConnectionRecord record) =>
         ConnectionStatus.ToStatus(record, _timeProvider.GetUtcNow(), _options.CurrentValue.OfflineAfter);
 
-    private async Task ConfirmWithInviterAsync(ConnectionRecord record, Invitation invitation, string ownSiteUrl, CancellationToken cancellationToken)
+    /// <summary>Confirms with the inviter; returns whether both sides agreed on signed frames.</summary>
+    private async Task<bool> ConfirmWithInviterAsync(ConnectionRecord record, Invitation invitation, string ownSiteUrl, CancellationToken cancellationToken)
     {
         var payload = new InvitationDto
         {
@@ -322,6 +325,7 @@ public sealed partial class SecureConnections
             Token = record.Token,
             RefreshedToken = record.RemoteToken,
             Version = 3,
+            SdkFeatures = [FrameSignature.Feature],
         };
         byte[] body = WireFormat.Frame(record.RemoteId, Topics.Invitation, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), payload, WireJsonContext.Default.InvitationDto);
         var request = new RemoteRequest
@@ -331,8 +335,21 @@ public sealed partial class SecureConnections
             Token = invitation.Token, // the inviter still expects the token of the invitation (T1)
             Body = body,
         };
-        RemoteResponse response = await _sender.SendAsync(record.RemoteId, new Uri(invitation.SiteUrl), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
-        RemoteSender.EnsureOk(record.RemoteId, response);
+        RemoteResponse response = await _sender.SendAsync(record, new Uri(invitation.SiteUrl), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+        ReplyDto reply = RemoteSender.EnsureOk(record.RemoteId, response);
+
+        // Signed frames only when the inviter announced them too; a Mattermost inviter never does.
+        ConfirmReplyDto? features = null;
+        try
+        {
+            features = reply.Payload.ValueKind == JsonValueKind.Object ? reply.Payload.Deserialize(WireJsonContext.Default.ConfirmReplyDto) : null;
+        }
+        catch (JsonException)
+        {
+            // A payload we cannot read announces nothing.
+        }
+
+        return features?.SdkFeatures?.Contains(FrameSignature.Feature, StringComparer.Ordinal) == true;
     }
 
     private async Task<ConnectionRecord> GetRecordAsync(string connectionId, CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ public sealed class RemoteFrameDispatcher
     private readonly IOptionsMonitor<SharedChannelsOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly FrameSignature _signatures;
     private readonly Dictionary<string, IFrameHandler> _handlers;
     private readonly ConcurrentDictionary<(string RemoteId, string MessageId), Task<RemoteResponse>> _answered = new();
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
@@ -39,6 +40,7 @@ public sealed class RemoteFrameDispatcher
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _signatures = new FrameSignature(timeProvider);
         _handlers = new Dictionary<string, IFrameHandler>(StringComparer.Ordinal);
         foreach (IFrameHandler handler in handlers)
         {
@@ -72,6 +74,13 @@ public sealed class RemoteFrameDispatcher
         if (connection is null)
         {
             return Refuse(request, 401, "missing or invalid credentials");
+        }
+
+        // Between two SDK hosts that agreed on it, every request after confirmation must be signed and fresh.
+        if (connection.PeerSupportsSignedFrames && request.Endpoint != RemoteEndpoint.ConfirmInvitation &&
+            _signatures.Verify(connection.Token, request) is { } signatureProblem)
+        {
+            return Refuse(request, 401, signatureProblem);
         }
 
         if (request.Endpoint == RemoteEndpoint.Upload)

@@ -20,11 +20,16 @@ internal sealed class ReplyDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Payload { get; set; }
 
-    /// <summary>SDK extension: the features the answering side supports. Mattermost never sends it.</summary>
-    [JsonPropertyName("sdk_features")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string[]? SdkFeatures { get; set; }
-
     [JsonIgnore]
     public bool IsOk => string.Equals(Status, StatusOk, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// SDK extension: the payload of an OK reply to a confirmation, naming the features the inviter supports.
+/// Mattermost ignores a confirm reply's payload and never sends one.
+/// </summary>
+internal sealed class ConfirmReplyDto
+{
+    [JsonPropertyName("sdk_features")]
+    public string[]? SdkFeatures { get; set; }
 }

@@ -11,6 +11,7 @@ namespace SharedChannels.Wire;
 [JsonSerializable(typeof(MessageDto))]
 [JsonSerializable(typeof(PingDto))]
 [JsonSerializable(typeof(ReplyDto))]
+[JsonSerializable(typeof(ConfirmReplyDto))]
 [JsonSerializable(typeof(ConnectionRemovedDto))]
 [JsonSerializable(typeof(SyncMsgDto))]
 [JsonSerializable(typeof(SyncResponseDto))]

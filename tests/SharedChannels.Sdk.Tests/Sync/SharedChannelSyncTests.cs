@@ -569,14 +569,14 @@ public sealed class SharedChannelSyncTests
         Assert.That(PostOn(_home, id), Is.Null);
     }
 
-    private static async Task<RemoteResponse> ForgeRawAsync(TestWorkspace from, TestWorkspace to, string connectionId, string payload, string? messageId = null)
+    private async Task<RemoteResponse> ForgeRawAsync(TestWorkspace from, TestWorkspace to, string connectionId, string payload, string? messageId = null)
     {
         ConnectionRecord sender = await from.RecordAsync(connectionId);
         string frame = $$$"""{"remote_id":"{{{connectionId}}}","msg":{"id":"{{{messageId ?? Guid.NewGuid().ToString("N")[..26]}}}","topic":"sharedchannel_sync","create_at":1,"payload":{{{payload}}}}}""";
-        return await to.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = connectionId, Token = sender.RemoteToken, Body = Encoding.UTF8.GetBytes(frame) });
+        return await to.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = connectionId, Token = sender.RemoteToken, Body = Encoding.UTF8.GetBytes(frame) }.Signed(_time));
     }
 
-    private static async Task<JsonElement> ForgeSyncAsync(TestWorkspace from, TestWorkspace to, string connectionId, string payload, string? messageId = null)
+    private async Task<JsonElement> ForgeSyncAsync(TestWorkspace from, TestWorkspace to, string connectionId, string payload, string? messageId = null)
     {
         RemoteResponse response = await ForgeRawAsync(from, to, connectionId, payload, messageId);
         using JsonDocument reply = JsonDocument.Parse(response.Body);

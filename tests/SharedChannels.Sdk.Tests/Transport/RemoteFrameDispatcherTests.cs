@@ -46,7 +46,7 @@ public sealed class RemoteFrameDispatcherTests
             RemoteId = remoteId ?? _onA.RemoteId,
             Token = token ?? _onA.Token,
             Body = Encoding.UTF8.GetBytes(body),
-        });
+        }.Signed(_time));
 
     private static string Err(RemoteResponse response) =>
         JsonDocument.Parse(response.Body).RootElement.GetProperty("err").GetString()!;
@@ -215,9 +215,11 @@ public sealed class RemoteFrameDispatcherTests
         ConnectionRecord onC = await c.RecordAsync(id);
         var request = new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = id, Token = onC.Token, Body = Encoding.UTF8.GetBytes(Frame(id, "counting", "{}", msgId: "frame00000000000000000000a")) };
 
-        RemoteResponse first = await c.Dispatcher.DispatchAsync(request);
-        RemoteResponse second = await c.Dispatcher.DispatchAsync(request);
-        RemoteResponse other = await c.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = id, Token = onC.Token, Body = Encoding.UTF8.GetBytes(Frame(id, "counting", "{}", msgId: "frame00000000000000000000b")) });
+        // A peer re-signs every attempt, so a retry carries a new timestamp and signature.
+        RemoteResponse first = await c.Dispatcher.DispatchAsync(request.Signed(_time));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        RemoteResponse second = await c.Dispatcher.DispatchAsync(request.Signed(_time));
+        RemoteResponse other = await c.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = id, Token = onC.Token, Body = Encoding.UTF8.GetBytes(Frame(id, "counting", "{}", msgId: "frame00000000000000000000b")) }.Signed(_time));
 
         Assert.That(handler.Calls, Is.EqualTo(2), "the repeated frame id was not handled again");
         Assert.That(second.Body.ToArray(), Is.EqualTo(first.Body.ToArray()));
@@ -234,8 +236,10 @@ public sealed class RemoteFrameDispatcherTests
         ConnectionRecord onC = await c.RecordAsync(id);
         var request = new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = id, Token = onC.Token, Body = Encoding.UTF8.GetBytes(Frame(id, "counting", "{}")) };
 
-        RemoteResponse first = await c.Dispatcher.DispatchAsync(request);
-        RemoteResponse second = await c.Dispatcher.DispatchAsync(request);
+        // A peer re-signs every attempt, so a retry carries a new timestamp and signature.
+        RemoteResponse first = await c.Dispatcher.DispatchAsync(request.Signed(_time));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        RemoteResponse second = await c.Dispatcher.DispatchAsync(request.Signed(_time));
 
         Assert.That(first.StatusCode, Is.EqualTo(200), "failures of a message are reported in the body, as Mattermost does");
         Assert.That(Err(first), Does.Contain("refused on purpose"));

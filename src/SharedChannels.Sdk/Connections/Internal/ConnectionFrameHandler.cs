@@ -72,10 +72,15 @@ internal sealed class ConnectionFrameHandler(
             Token = string.IsNullOrEmpty(confirm.RefreshedToken) ? connection.Token : confirm.RefreshedToken,
             InvitationAccepted = true,
             LastPingAt = now,
+            PeerSupportsSignedFrames = confirm.SdkFeatures?.Contains(FrameSignature.Feature, StringComparer.Ordinal) == true,
         };
         await store.UpdateAsync(confirmed, cancellationToken).ConfigureAwait(false);
         Log.ConnectionConfirmed(logger, connection.RemoteId, connection.Name, confirmed.SiteUrl);
-        return default;
+
+        // Announced only to a peer that announced it: both sides switch signing on, or neither does.
+        return confirmed.PeerSupportsSignedFrames
+            ? JsonSerializer.SerializeToElement(new ConfirmReplyDto { SdkFeatures = [FrameSignature.Feature] }, WireJsonContext.Default.ConfirmReplyDto)
+            : default;
     }
 
     private async Task<JsonElement> PeerDeletedAsync(InboundFrame frame, CancellationToken cancellationToken)

@@ -28,13 +28,36 @@ internal sealed class RemoteSender(
             Token = connection.RemoteToken,
             Body = body,
         };
-        RemoteResponse response = await SendAsync(connection.RemoteId, siteUrl, request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+        RemoteResponse response = await SendAsync(connection, siteUrl, request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
         return EnsureOk(connection.RemoteId, response);
     }
 
-    /// <summary>Sends a request and returns whatever the peer answered.</summary>
+    /// <summary>
+    /// Sends a request to a connection's peer and returns whatever it answered. Requests to a peer that agreed
+    /// to signed frames are signed (never the confirmation, which comes before the agreement).
+    /// </summary>
     /// <exception cref="SharedChannelsException">The peer could not be reached in time (transient).</exception>
-    public async Task<RemoteResponse> SendAsync(string remoteId, Uri siteUrl, RemoteRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<RemoteResponse> SendAsync(ConnectionRecord connection, Uri siteUrl, RemoteRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (connection.PeerSupportsSignedFrames && request.Endpoint != RemoteEndpoint.ConfirmInvitation && connection.RemoteToken is { } token)
+        {
+            long timestamp = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            request = new RemoteRequest
+            {
+                Endpoint = request.Endpoint,
+                RemoteId = request.RemoteId,
+                Token = request.Token,
+                UploadId = request.UploadId,
+                Body = request.Body,
+                SignatureTimestamp = timestamp,
+                Signature = FrameSignature.Sign(token, timestamp, request.Endpoint, request.Body.Span),
+            };
+        }
+
+        return SendAsync(connection.RemoteId, siteUrl, request, timeout, cancellationToken);
+    }
+
+    private async Task<RemoteResponse> SendAsync(string remoteId, Uri siteUrl, RemoteRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -60,7 +83,7 @@ internal sealed class RemoteSender(
             health.ReportSendFailure(remoteId);
             throw new SharedChannelsException(
                 SharedChannelsErrorCode.RemoteUnreachable,
-                $"The workspace at {siteUrl} could not be reached ({ex.GetType().Name}). Check that it is running and reachable; sync retries on its own, other operations can be tried again.",
+                $"The workspace at {siteUrl} could not be reached ({Describe(ex)}). Check that it is running and reachable; sync retries on its own, other operations can be tried again.",
                 isTransient: true,
                 ex);
         }
@@ -81,6 +104,9 @@ internal sealed class RemoteSender(
             $"The peer of connection {remoteId} refused the request: {reason.TrimEnd('.')}.",
             isTransient: response.StatusCode >= 500);
     }
+
+    // Transport messages (HttpRequestException and friends) carry no secrets; peer-chosen text is kept short.
+    private static string Describe(Exception ex) => $"{ex.GetType().Name}: {WireFormat.SanitizePeerError(ex.Message)}";
 
     private static Uri PeerUrl(ConnectionRecord connection) =>
         connection.SiteUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
