@@ -165,7 +165,26 @@ public sealed class RemoteClusterEndpointsIntegrationTests
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using HttpRequestMessage request = Request(path, content, remoteId, token);
+        if (token is not null)
+        {
+            // Two SDK hosts agreed on signed frames at confirmation; sign as an SDK peer does (docs/security.md).
+            long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            string endpoint = path.Contains("/ping", StringComparison.Ordinal) ? "Ping" : "Message";
+            request.Headers.Add("X-SharedChannels-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("X-SharedChannels-Signature", Sign(token, timestamp, endpoint, Encoding.UTF8.GetBytes(body)));
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
         return await _client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>An independent implementation of the signature scheme, so the test checks the documented format.</summary>
+    private static string Sign(string token, long timestamp, string endpoint, byte[] body)
+    {
+        byte[] key = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sharedchannels/frame-signature/v1:" + token));
+        using var hmac = new System.Security.Cryptography.HMACSHA256(key);
+        byte[] signed = [.. Encoding.ASCII.GetBytes($"{timestamp}.{endpoint}."), .. body];
+        return Convert.ToBase64String(hmac.ComputeHash(signed));
     }
 
     private static HttpRequestMessage Request(string path, HttpContent content, string? remoteId, string? token)
