@@ -9,36 +9,41 @@ namespace SharedChannels.Identity.Internal;
 internal static class MentionRewriter
 {
     /// <summary>Replaces every whole-word <c>@from</c> with <c>@to</c> (case-insensitive, like usernames).</summary>
-    public static string Replace(string message, string from, string to)
+    public static string Replace(string message, string from, string to) =>
+        Rewrite(message, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [from] = to });
+
+    /// <summary>
+    /// Rewrites every whole-word mention found in <paramref name="replacements"/> (keys compared
+    /// case-insensitively) in one pass, so one replacement's output is never rewritten again by another.
+    /// </summary>
+    public static string Rewrite(string message, IReadOnlyDictionary<string, string> replacements)
     {
-        if (from.Length == 0 || string.Equals(from, to, StringComparison.Ordinal) || !message.Contains('@', StringComparison.Ordinal))
+        if (replacements.Count == 0 || !message.Contains('@', StringComparison.Ordinal))
         {
             return message;
         }
 
         StringBuilder? result = null;
         int copied = 0;
-        int index = 0;
-        while ((index = message.IndexOf("@" + from, index, StringComparison.OrdinalIgnoreCase)) >= 0)
+        foreach ((int start, int length) in Mentions(message))
         {
-            int end = index + 1 + from.Length;
-            bool startsWord = index == 0 || !IsUsernameChar(message[index - 1]);
-            bool endsWord = end == message.Length || !IsUsernameChar(message[end]) || (message[end] == '.' && (end + 1 == message.Length || !IsUsernameChar(message[end + 1])));
-            if (startsWord && endsWord)
+            if (replacements.TryGetValue(message.Substring(start, length), out string? to))
             {
                 result ??= new StringBuilder(message.Length + 16);
-                result.Append(message, copied, index - copied).Append('@').Append(to);
-                copied = end;
+                result.Append(message, copied, start - copied).Append(to);
+                copied = start + length;
             }
-
-            index = end;
         }
 
         return result is null ? message : result.Append(message, copied, message.Length - copied).ToString();
     }
 
     /// <summary>The <c>@words</c> of a message: candidates for mention transforms.</summary>
-    public static IEnumerable<string> FindMentions(string message)
+    public static IEnumerable<string> FindMentions(string message) =>
+        Mentions(message).Select(m => message.Substring(m.Start, m.Length));
+
+    /// <summary>Where each mention's name (after the <c>@</c>) starts, and its length.</summary>
+    private static IEnumerable<(int Start, int Length)> Mentions(string message)
     {
         for (int i = 0; i < message.Length; i++)
         {
@@ -54,7 +59,7 @@ internal static class MentionRewriter
                 end++;
             }
 
-            // A trailing '.' ends a sentence, not a username.
+            // A trailing '.' or ':' ends a sentence, not a username.
             while (end > start && message[end - 1] is '.' or ':')
             {
                 end--;
@@ -62,10 +67,9 @@ internal static class MentionRewriter
 
             if (end > start)
             {
-                yield return message[start..end];
+                yield return (start, end - start);
+                i = end - 1;
             }
-
-            i = end - 1 < i ? i : end - 1;
         }
     }
 

@@ -331,15 +331,21 @@ internal sealed class SyncReceiver(
 
     private async Task<string> RewriteMentionsAsync(string message, Dictionary<string, string>? transforms, CancellationToken cancellationToken)
     {
-        foreach ((string mention, string userId) in transforms ?? [])
+        if (transforms is null || transforms.Count == 0)
+        {
+            return message;
+        }
+
+        var replacements = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string mention, string userId) in transforms)
         {
             if (await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user)
             {
-                message = MentionRewriter.Replace(message, mention, user.Username);
+                replacements[mention] = user.Username;
             }
         }
 
-        return message;
+        return MentionRewriter.Rewrite(message, replacements);
     }
 
     private void LogRefusal(ApplyContext context, string kind, string id, string reason) =>
