@@ -83,6 +83,18 @@ public static class SharedChannelsBuilderExtensions
         return builder;
     }
 
+    /// <summary>Uses <typeparamref name="TFiles"/> for the files attached to posts. Without it, posts sync without their files.</summary>
+    /// <typeparam name="TFiles">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseFileContent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFiles>(this ISharedChannelsBuilder builder)
+        where TFiles : class, IFileContent
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFileContent, TFiles>());
+        return builder;
+    }
+
     /// <summary>Uses <typeparamref name="TCatalog"/> to know which emoji this workspace has.</summary>
     /// <typeparam name="TCatalog">The host's implementation.</typeparam>
     /// <param name="builder">The builder.</param>
@@ -97,8 +109,8 @@ public static class SharedChannelsBuilderExtensions
     }
 
     /// <summary>
-    /// Uses an <see cref="InMemoryChatContent"/> for every host port (content, users, system messages, emoji) and
-    /// forwards its local changes to <see cref="SharedChannelSync.NotifyChannelChanged"/>: for tests and demos.
+    /// Uses an <see cref="InMemoryChatContent"/> for every host port (content, users, system messages, emoji,
+    /// files) and forwards its local changes to <see cref="SharedChannelSync.NotifyChannelChanged"/>: for tests and demos.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="content">The in-memory workspace.</param>
@@ -111,6 +123,7 @@ public static class SharedChannelsBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IUserDirectory>(content));
         builder.Services.Replace(ServiceDescriptor.Singleton<ISystemMessages>(content));
         builder.Services.Replace(ServiceDescriptor.Singleton<IEmojiCatalog>(content));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFileContent>(content));
         builder.Services.TryAddSingleton<EmojiFallback>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryContentNotifier>(sp => new InMemoryContentNotifier(content, sp.GetRequiredService<SharedChannelSync>())));
         return builder;

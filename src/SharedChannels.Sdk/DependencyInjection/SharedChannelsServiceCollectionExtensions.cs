@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels;
+using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Connections.Internal;
 using SharedChannels.Content.Internal;
@@ -92,8 +93,16 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ChannelSharing>>()));
+        services.TryAddSingleton(sp => new SlashCommandHandler(
+            sp.GetRequiredService<SecureConnections>(),
+            sp.GetRequiredService<ChannelSharing>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
+            sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());
+        services.TryAddSingleton<FileReceiver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, FileReceiver>(sp => sp.GetRequiredService<FileReceiver>()));
+        services.TryAddSingleton<IUploadHandler>(sp => sp.GetRequiredService<FileReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
 
         services.TryAddSingleton(sp => new RemoteFrameDispatcher(
@@ -101,6 +110,7 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IFrameHandler>(),
+            sp.GetService<IUploadHandler>(),
             sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>()));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedChannelsHostedService>());

@@ -10,6 +10,7 @@ using SharedChannels.Sharing;
 using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Sync.Internal;
+using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;
 
@@ -33,6 +34,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<UserStatus>> _statuses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
     private readonly object _idleGate = new();
     private TaskCompletionSource _idleSignal = NewSignal();
     private int _routing;
@@ -330,6 +332,10 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
 
         Log.BatchSent(_logger, channel.ChannelId, connection.RemoteId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, message.Users?.Count ?? 0);
+
+        // Files follow their posts: the peer must know the uploading user before it accepts a file. A failure
+        // here fails the batch, which is resent whole (idempotently) with its files.
+        await UploadFilesAsync(connection, channel.ChannelId, message.Posts, cancellationToken).ConfigureAwait(false);
         SyncResponseDto? response = null;
         try
         {
@@ -343,6 +349,68 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         if (response is not null)
         {
             ReportRejections(connection.RemoteId, channel.ChannelId, response);
+        }
+    }
+
+    /// <summary>
+    /// Announces and uploads the files of the batch's posts that the peer does not have. A file the peer
+    /// refuses (disabled, too large) is reported and the post goes without it; an unreachable peer fails the batch.
+    /// </summary>
+    private async Task UploadFilesAsync(ConnectionRecord connection, string channelId, List<PostDto>? posts, CancellationToken cancellationToken)
+    {
+        if (posts is null || _host.Files is not { } files)
+        {
+            return;
+        }
+
+        foreach (string fileId in posts.Where(p => p.DeleteAt == 0).SelectMany(p => p.FileIds ?? []).Distinct(StringComparer.Ordinal))
+        {
+            if (_filesSent.ContainsKey((connection.RemoteId, fileId)) ||
+                await files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false) is not { } file ||
+                file.RemoteId == connection.RemoteId)
+            {
+                continue;
+            }
+
+            var upload = new UploadSessionDto
+            {
+                Id = RemoteIds.NewId(),
+                Type = "attachment",
+                CreateAt = SyncMapping.ToMs(file.CreateAt),
+                UserId = file.UserId,
+                ChannelId = channelId,
+                Filename = file.Name,
+                FileSize = file.Size,
+                FileId = file.Id,
+                MimeType = file.MimeType,
+            };
+
+            ReplyDto announced;
+            try
+            {
+                announced = await _sender.SendMessageAsync(connection, Topics.SharedChannelUpload, upload, WireJsonContext.Default.UploadSessionDto, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SharedChannelsException ex) when (!ex.IsTransient && ex.ErrorCode == SharedChannelsErrorCode.RemoteRejected)
+            {
+                ReportRejections(connection.RemoteId, channelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "file", Id = file.Id, Reason = ex.Message }] });
+                _filesSent[(connection.RemoteId, fileId)] = true;
+                continue;
+            }
+
+            bool exists = announced.Payload.ValueKind == JsonValueKind.Object &&
+                announced.Payload.Deserialize(WireJsonContext.Default.UploadSessionReplyDto) is { FileExists: true };
+            if (!exists)
+            {
+                ReadOnlyMemory<byte> content = await files.ReadContentAsync(fileId, cancellationToken).ConfigureAwait(false);
+                var request = new RemoteRequest { Endpoint = RemoteEndpoint.Upload, RemoteId = connection.RemoteId, Token = connection.RemoteToken, UploadId = upload.Id, Body = content };
+                RemoteResponse response = await _sender.SendAsync(connection, new Uri(connection.SiteUrl!), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new SharedChannelsException(SharedChannelsErrorCode.RemoteRejected, $"The peer of connection {connection.RemoteId} refused the bytes of file {fileId} (HTTP {response.StatusCode}).", isTransient: response.StatusCode >= 500);
+                }
+            }
+
+            _filesSent[(connection.RemoteId, fileId)] = true;
         }
     }
 

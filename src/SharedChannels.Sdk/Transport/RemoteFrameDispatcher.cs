@@ -25,6 +25,7 @@ public sealed class RemoteFrameDispatcher
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly FrameSignature _signatures;
+    private readonly IUploadHandler? _uploads;
     private readonly Dictionary<string, IFrameHandler> _handlers;
     private readonly ConcurrentDictionary<(string RemoteId, string MessageId), Task<RemoteResponse>> _answered = new();
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
@@ -34,8 +35,10 @@ public sealed class RemoteFrameDispatcher
         IOptionsMonitor<SharedChannelsOptions> options,
         TimeProvider timeProvider,
         IEnumerable<IFrameHandler> handlers,
+        IUploadHandler? uploads,
         ILogger<RemoteFrameDispatcher> logger)
     {
+        _uploads = uploads;
         _store = store;
         _options = options;
         _timeProvider = timeProvider;
@@ -85,7 +88,9 @@ public sealed class RemoteFrameDispatcher
 
         if (request.Endpoint == RemoteEndpoint.Upload)
         {
-            return Refuse(request, 501, "file uploads are not supported by this workspace yet");
+            return _uploads is null
+                ? Refuse(request, 501, "this workspace does not accept files")
+                : await _uploads.HandleUploadAsync(connection, request.UploadId, request.Body, cancellationToken).ConfigureAwait(false);
         }
 
         FrameDto? frame;

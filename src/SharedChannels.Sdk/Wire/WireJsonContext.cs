@@ -17,4 +17,7 @@ namespace SharedChannels.Wire;
 [JsonSerializable(typeof(SyncResponseDto))]
 [JsonSerializable(typeof(ChannelInviteDto))]
 [JsonSerializable(typeof(ChannelUnshareDto))]
+[JsonSerializable(typeof(UploadSessionDto))]
+[JsonSerializable(typeof(UploadSessionReplyDto))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

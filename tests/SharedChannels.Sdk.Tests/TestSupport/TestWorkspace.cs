@@ -18,7 +18,7 @@ namespace SharedChannels.Tests.TestSupport;
 /// <summary>One SDK instance wired through DI on a loopback network, with a fake clock.</summary>
 internal sealed class TestWorkspace : IAsyncDisposable
 {
-    public const string Admin = "admin0000000000000000000000";
+    public const string Admin = "admin000000000000000000000";
 
     private readonly ServiceProvider _provider;
     private readonly IHostedService[] _hosted;

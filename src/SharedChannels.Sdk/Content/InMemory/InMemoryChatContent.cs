@@ -4,10 +4,10 @@ namespace SharedChannels.Content.InMemory;
 
 /// <summary>
 /// A complete in-memory chat workspace implementing every host port (<see cref="IChannelContent"/>,
-/// <see cref="IUserDirectory"/>, <see cref="ISystemMessages"/>, <see cref="IEmojiCatalog"/>): for tests, demos and
+/// <see cref="IUserDirectory"/>, <see cref="ISystemMessages"/>, <see cref="IEmojiCatalog"/>, <see cref="IFileContent"/>): for tests, demos and
 /// as a reference for host developers. Every change is appended to a sequence, which gives gap-free cursors.
 /// </summary>
-public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISystemMessages, IEmojiCatalog
+public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISystemMessages, IEmojiCatalog, IFileContent
 {
     /// <summary>The post type of system messages, which are never synchronized.</summary>
     public const string SystemMessageType = "system_shared_channels";
@@ -24,6 +24,7 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     private readonly Dictionary<string, ChatUser> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserStatus> _statuses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _customEmoji = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FileAttachment File, byte[] Content)> _files = new(StringComparer.Ordinal);
     private readonly List<Change> _log = [];
     private readonly Dictionary<string, List<int>> _logByChannel = new(StringComparer.Ordinal);
 
@@ -33,6 +34,12 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <inheritdoc />
+    public bool EnableFileAttachments { get; set; } = true;
+
+    /// <inheritdoc />
+    public long MaxFileSize { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>Raised after a local change to a channel (wire it to <c>SharedChannelSync.NotifyChannelChanged</c>).</summary>
     public event Action<string>? ChannelChanged;
@@ -87,17 +94,42 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
         }
     }
 
+    /// <summary>Uploads a file as a local user (attach it with <see cref="CreatePost"/>).</summary>
+    /// <param name="file">The file's description.</param>
+    /// <param name="content">The bytes.</param>
+    public void AddFile(FileAttachment file, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(content);
+        lock (_gate)
+        {
+            _files[file.Id] = (file, content);
+        }
+    }
+
+    /// <summary>Gets whether a file is stored here.</summary>
+    /// <param name="fileId">The file.</param>
+    /// <returns>Whether it exists.</returns>
+    public bool HasFile(string fileId)
+    {
+        lock (_gate)
+        {
+            return _files.ContainsKey(fileId);
+        }
+    }
+
     /// <summary>Posts a message as a local user.</summary>
     /// <param name="id">The new post id.</param>
     /// <param name="channelId">The channel.</param>
     /// <param name="userId">The author.</param>
     /// <param name="message">The text.</param>
     /// <param name="rootId">The thread root, for a reply.</param>
+    /// <param name="fileIds">The files attached (added with <see cref="AddFile"/>).</param>
     /// <returns>The post.</returns>
-    public Post CreatePost(string id, string channelId, string userId, string message, string rootId = "")
+    public Post CreatePost(string id, string channelId, string userId, string message, string rootId = "", IReadOnlyList<string>? fileIds = null)
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
-        var post = new Post { Id = id, ChannelId = channelId, UserId = userId, Message = message, RootId = rootId, CreateAt = now, UpdateAt = now };
+        var post = new Post { Id = id, ChannelId = channelId, UserId = userId, Message = message, RootId = rootId, CreateAt = now, UpdateAt = now, FileIds = fileIds ?? [] };
         Record(channelId, () => { _posts.Add(id, post); return post; }, ChangeKind.Post, id);
         return post;
     }
@@ -457,6 +489,33 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
             _posts[post.Id] = post;
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- IFileContent ----
+
+    /// <inheritdoc />
+    public ValueTask<FileAttachment?> GetFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_files.TryGetValue(fileId, out var entry) ? entry.File : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReadOnlyMemory<byte>> ReadContentAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(_files[fileId].Content);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveFileAsync(FileAttachment file, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        AddFile(file, content.ToArray());
         return ValueTask.CompletedTask;
     }
 

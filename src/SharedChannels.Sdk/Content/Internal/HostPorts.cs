@@ -17,6 +17,9 @@ internal sealed class HostPorts(IServiceProvider services)
 
     public IEmojiCatalog Emoji => Resolve<IEmojiCatalog>("UseEmojiCatalog<T>()");
 
+    /// <summary>Gets the host's files, or <see langword="null"/> when the host does not share files.</summary>
+    public IFileContent? Files => services.GetService<IFileContent>();
+
     private T Resolve<T>(string registration)
         where T : class =>
         services.GetService<T>() ?? throw new SharedChannelsException(
