@@ -420,14 +420,15 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         if (channel.IsHome)
         {
             await _channels.RemoveRemoteAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
+            await _syncState.RemoveCursorAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
         }
         else
         {
+            // The cursor toward the home is kept, so the same home can share the channel again.
             await _channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
             await _host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         }
 
-        await _syncState.RemoveCursorAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
         Log.ChannelUnsharedByPeer(_logger, channel.ChannelId, connection.RemoteId);
     }
 

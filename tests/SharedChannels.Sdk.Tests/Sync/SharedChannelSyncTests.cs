@@ -417,6 +417,37 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
+    public async Task InviteAsync_AfterUninvite_SharesTheChannelAgainFromNowOn()
+    {
+        await _home.Sharing.UninviteAsync(TestWorkspace.Admin, Channel, _toR2);
+        string whileUnshared = NewId();
+        _r2.Content.CreatePost(whileUnshared, Channel, Carol, "written while unshared");
+
+        SharedChannelRemote again = await _home.Sharing.InviteAsync(TestWorkspace.Admin, Channel, _toR2, readOnly: false);
+        string after = NewId();
+        _home.Content.CreatePost(after, Channel, Alice, "shared again");
+        await SettleAsync();
+
+        Assert.That(again.InvitationAccepted, Is.True);
+        Assert.That(PostOn(_r2, after), Is.Not.Null);
+        Assert.That(PostOn(_home, whileUnshared), Is.Null, "what was written while unshared stays local");
+    }
+
+    [Test]
+    public async Task Invite_ForAnExistingLocalChannelFromAnotherWorkspace_IsRefused()
+    {
+        _r1.Content.AddChannel(new ChannelInfo { Id = "local0000000000000000000aa", Name = "r1-local" });
+        JsonElement payload = JsonDocument.Parse("""{"channel_id":"local0000000000000000000aa","team_id":"","read_only":false,"name":"takeover","type":"O"}""").RootElement;
+        ConnectionRecord onHome = await _home.RecordAsync(_toR1);
+        string frame = $$$"""{"remote_id":"{{{_toR1}}}","msg":{"id":"{{{NewId()}}}","topic":"sharedchannel_invite","create_at":1,"payload":{{{payload.GetRawText()}}}}}""";
+
+        RemoteResponse response = await _r1.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = _toR1, Token = onHome.RemoteToken, Body = Encoding.UTF8.GetBytes(frame) }.Signed(_time));
+
+        Assert.That(Encoding.UTF8.GetString(response.Body.Span), Does.Contain("already exists here"));
+        Assert.That(await _r1.Services.GetRequiredService<ISharedChannelStore>().GetChannelAsync("local0000000000000000000aa"), Is.Null);
+    }
+
+    [Test]
     public async Task UnshareAsync_EveryoneIsToldAndSyncStops()
     {
         await _home.Sharing.UnshareAsync(TestWorkspace.Admin, Channel);

@@ -50,9 +50,16 @@ internal sealed class SharingFrameHandler(
             throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "this channel is already shared here from another home");
         }
 
+        // A channel that exists here may only be (re)claimed by the home that shared it before: its kept cursor
+        // proves it. Anyone else could otherwise take over a local channel by guessing its id.
+        bool reinvited = false;
         if (existing is null && await host.Content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "a channel with this id already exists here and was not shared by the sender");
+            reinvited = await syncState.GetCursorAsync(channelId, connection.RemoteId, cancellationToken).ConfigureAwait(false) is not null;
+            if (!reinvited)
+            {
+                throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "a channel with this id already exists here and was not shared by the sender");
+            }
         }
 
         var info = new ChannelInfo
@@ -85,9 +92,15 @@ internal sealed class SharingFrameHandler(
 
         if (existing is null)
         {
-            // Nothing that happened here before the invitation is sent to the home.
+            // Nothing that happened here before the invitation (or while unshared) is sent to the home.
             string start = await host.Content.GetLatestCursorAsync(channelId, cancellationToken).ConfigureAwait(false);
             await syncState.SetCursorAsync(new SyncCursor(channelId, connection.RemoteId, start, now), cancellationToken).ConfigureAwait(false);
+
+            if (reinvited)
+            {
+                Log.ChannelReceived(logger, channelId, connection.RemoteId, invite.ReadOnly);
+                return default;
+            }
 
             // The administrator of the connection joins every channel shared over it (and is synced to the home).
             await host.Content.ApplyMembershipChangeAsync(new MembershipChange { ChannelId = channelId, UserId = connection.CreatorId, IsAdd = true, ChangeTime = now }, cancellationToken).ConfigureAwait(false);
@@ -109,8 +122,8 @@ internal sealed class SharingFrameHandler(
         SharedChannel? channel = await channels.GetChannelAsync(notice.ChannelId, cancellationToken).ConfigureAwait(false);
         if (channel?.HomeConnectionId == connectionId)
         {
+            // The cursor is kept: it lets the same home share the channel again (see ReceiveInviteAsync).
             await channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
-            await syncState.RemoveCursorAsync(channel.ChannelId, connectionId, cancellationToken).ConfigureAwait(false);
             await host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             Log.ChannelUnsharedByPeer(logger, channel.ChannelId, connectionId);
             return default;
