@@ -96,6 +96,20 @@ public sealed class SharedChannelsServiceCollectionExtensionsTests
         Assert.That(ex!.Message, Does.Contain("EnableSharedChannels needs EnableRemoteClusterService"));
     }
 
+    [Test]
+    public async Task Services_WithoutPermissionChecker_ResolveAndSayWhatToRegister()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSharedChannels(o => { o.EnableRemoteClusterService = true; o.SiteUrl = "https://a.test"; }).UseLoopbackTransport(new LoopbackNetwork());
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var ex = Assert.ThrowsAsync<SharedChannelsException>(() => provider.GetRequiredService<SecureConnections>().ListAsync("admin"));
+
+        Assert.That(ex!.Message, Does.Contain("UsePermissionChecker"));
+        Assert.That(provider.GetRequiredService<SharedChannels.Transport.RemoteFrameDispatcher>(), Is.Not.Null, "inbound traffic does not need the checker");
+    }
+
     [TestCase(0, 50)]
     [TestCase(-3, 50)]
     [TestCase(1, 1)]
