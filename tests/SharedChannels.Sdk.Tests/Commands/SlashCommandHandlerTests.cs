@@ -4,6 +4,7 @@ using Moq;
 using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Content;
+using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
 using SharedChannels.Sharing;
 using SharedChannels.Tests.TestSupport;
@@ -284,7 +285,6 @@ public sealed class SlashCommandHandlerTests
     }
 
     [Test]
-    [Ignore("Core gap: after an uninvite the receiving SDK keeps the channel but forgets it was shared by this home, so it refuses the new invitation ('a channel with this id already exists here'). See the report; un-ignore once SharingFrameHandler accepts a re-invite from the same home.")]
     public async Task ShareChannelInvite_GuideTipUninviteThenInviteWithoutReadOnly_MakesItAParticipationChannel()
     {
         (string id, _, _) = await ConnectAsync();
@@ -613,14 +613,19 @@ public sealed class SlashCommandHandlerTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSharedChannels(o => o.SiteUrl = "https://x.test");
+        services.AddSharedChannels(o => o.SiteUrl = "https://x.test")
+            .UseLoopbackTransport(new LoopbackNetwork())
+            .UsePermissionChecker(new InMemoryPermissionChecker())
+            .UseInMemoryContent(new InMemoryChatContent());
         services.AddSharedChannels();
         using ServiceProvider provider = services.BuildServiceProvider();
+        SlashCommandHandler first = provider.GetRequiredService<SlashCommandHandler>();
+        SlashCommandHandler second = provider.GetRequiredService<SlashCommandHandler>();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(services.Count(d => d.ServiceType == typeof(SlashCommandHandler)), Is.EqualTo(1));
-            Assert.That(provider.GetRequiredService<SlashCommandHandler>(), Is.SameAs(provider.GetRequiredService<SlashCommandHandler>()));
+            Assert.That(second, Is.SameAs(first));
         }
     }
 
