@@ -1,0 +1,151 @@
+using Microsoft.Data.Sqlite;
+
+namespace SharedChannels.Samples.Chat;
+
+/// <summary>
+/// The sample host's own chat data: one SQLite file with users, channels, posts and so on. The SDK keeps its state
+/// (connections, shared channels, sync cursors) in a separate file through <c>UseSqliteStorage</c>.
+/// </summary>
+/// <remarks>
+/// Every local or incoming change to a channel's content is also appended to the <c>changes</c> table in the same
+/// transaction. Its <c>seq</c> column is the sync cursor: SQLite lets one writer at a time hold the write lock until
+/// it commits, so sequence numbers become visible in order and a reader never skips one (a gap-free cursor).
+/// A database with concurrent writers (PostgreSQL, SQL Server) needs more care than an identity column.
+/// </remarks>
+public sealed class ChatDatabase : IDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS users (
+            id                 TEXT PRIMARY KEY,
+            username           TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            first_name         TEXT NOT NULL DEFAULT '',
+            last_name          TEXT NOT NULL DEFAULT '',
+            nickname           TEXT NOT NULL DEFAULT '',
+            position           TEXT NOT NULL DEFAULT '',
+            is_bot             INTEGER NOT NULL DEFAULT 0,
+            is_admin           INTEGER NOT NULL DEFAULT 0,
+            update_at          INTEGER NOT NULL,
+            delete_at          INTEGER,
+            remote_id          TEXT,  -- the connection owning a shadow user; NULL for users of this workspace
+            remote_username    TEXT,
+            original_remote_id TEXT
+        );
+        CREATE TABLE IF NOT EXISTS statuses (
+            user_id          TEXT PRIMARY KEY,
+            status           TEXT NOT NULL,
+            manual           INTEGER NOT NULL,
+            last_activity_at INTEGER NOT NULL,
+            dnd_end_time     INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS channels (
+            id           TEXT PRIMARY KEY,
+            team_id      TEXT NOT NULL DEFAULT '',
+            name         TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',
+            header       TEXT NOT NULL DEFAULT '',
+            purpose      TEXT NOT NULL DEFAULT '',
+            type         INTEGER NOT NULL,
+            creator_id   TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE IF NOT EXISTS channel_members (
+            channel_id TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            PRIMARY KEY (channel_id, user_id)
+        );
+        CREATE TABLE IF NOT EXISTS posts (
+            id         TEXT PRIMARY KEY,
+            channel_id TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            root_id    TEXT NOT NULL DEFAULT '',
+            message    TEXT NOT NULL,
+            type       TEXT NOT NULL DEFAULT '',
+            create_at  INTEGER NOT NULL,
+            update_at  INTEGER NOT NULL,
+            edit_at    INTEGER,
+            delete_at  INTEGER,
+            is_pinned  INTEGER NOT NULL DEFAULT 0,
+            file_ids   TEXT NOT NULL DEFAULT '',
+            remote_id  TEXT   -- the connection the post came from; NULL when written here
+        );
+        CREATE INDEX IF NOT EXISTS posts_by_channel ON posts (channel_id, create_at);
+        CREATE TABLE IF NOT EXISTS reactions (
+            post_id    TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            emoji_name TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            create_at  INTEGER NOT NULL,
+            update_at  INTEGER NOT NULL,
+            delete_at  INTEGER,
+            remote_id  TEXT,
+            PRIMARY KEY (post_id, user_id, emoji_name)
+        );
+        CREATE TABLE IF NOT EXISTS acknowledgements (
+            post_id         TEXT NOT NULL,
+            user_id         TEXT NOT NULL,
+            channel_id      TEXT NOT NULL,
+            acknowledged_at INTEGER,
+            remote_id       TEXT,
+            PRIMARY KEY (post_id, user_id)
+        );
+        CREATE TABLE IF NOT EXISTS custom_emoji (
+            name       TEXT PRIMARY KEY,
+            creator_id TEXT NOT NULL,
+            create_at  INTEGER NOT NULL
+        );
+        -- The change log the SDK reads after a cursor. Posts, reactions and acknowledgements are read back in their
+        -- latest state; membership changes are events, so the row carries the whole change.
+        CREATE TABLE IF NOT EXISTS changes (
+            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id TEXT NOT NULL,
+            kind       TEXT NOT NULL,  -- 'post', 'reaction', 'acknowledgement' or 'membership'
+            post_id    TEXT,
+            user_id    TEXT,
+            emoji_name TEXT,
+            is_add     INTEGER,
+            at         INTEGER,
+            remote_id  TEXT
+        );
+        CREATE INDEX IF NOT EXISTS changes_by_channel ON changes (channel_id, seq);
+        """;
+
+    private readonly string _connectionString;
+
+    private ChatDatabase(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+    }
+
+    /// <summary>Opens the database at <paramref name="path"/>, creating the file and its tables when missing.</summary>
+    /// <param name="path">The database file; its directory must exist.</param>
+    /// <returns>The database.</returns>
+    public static ChatDatabase Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var database = new ChatDatabase(path);
+        using var connection = new SqliteConnection(database._connectionString);
+        connection.Open();
+        using SqliteCommand command = connection.CreateCommand();
+
+        // WAL lets the SDK read changes while the host writes.
+        command.CommandText = "PRAGMA journal_mode = WAL;" + Schema;
+        command.ExecuteNonQuery();
+        return database;
+    }
+
+    /// <summary>Opens a pooled connection.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The open connection; dispose it when done.</returns>
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}

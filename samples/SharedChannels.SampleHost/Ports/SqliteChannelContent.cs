@@ -1,0 +1,191 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SharedChannels.Content;
+using SharedChannels.Samples.Chat;
+using SharedChannels.Sync;
+
+namespace SharedChannels.Samples.Ports;
+
+/// <summary>
+/// The SDK's view of this host's channels (<see cref="IChannelContent"/>), over the sample's own tables. The cursor is
+/// the last <c>changes.seq</c> read; <see cref="ReadChangesAsync"/> returns the latest state of everything changed
+/// after it.
+/// </summary>
+/// <param name="database">The chat database.</param>
+/// <param name="sync">The sync engine, told about local membership changes the SDK makes (the admin joining a channel shared with this workspace).</param>
+public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSync sync) : IChannelContent
+{
+    // A page also ends after this many change rows, so one batch stays bounded whatever changed.
+    private const int MaxChangesPerPage = 1000;
+
+    /// <inheritdoc />
+    public async ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.GetChannelAsync(db, channelId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await ChatTables.InsertChannelAsync(db, channel with { TeamId = teamId }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<string> GetLatestCursorAsync(string channelId, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        object? latest = await db.ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE channel_id = $channel_id;", cancellationToken, ("$channel_id", channelId));
+        return Convert.ToInt64(latest, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ChannelChanges> ReadChangesAsync(string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken = default)
+    {
+        long position = cursor is null ? 0 : long.Parse(cursor, CultureInfo.InvariantCulture);
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+
+        // One read transaction: the change rows and the items' latest state come from the same snapshot.
+        using SqliteTransaction snapshot = db.BeginTransaction(deferred: true);
+        List<ChangeRow> rows = await db.QueryAsync(
+            "SELECT seq, kind, post_id, user_id, emoji_name, is_add, at, remote_id FROM changes WHERE channel_id = $channel_id AND seq > $after ORDER BY seq LIMIT $limit;",
+            reader => new ChangeRow(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetOptionalString(2),
+                reader.GetOptionalString(3),
+                reader.GetOptionalString(4),
+                !reader.IsDBNull(5) && reader.GetBoolean(5),
+                reader.GetOptionalTime(6),
+                reader.GetOptionalString(7)),
+            cancellationToken,
+            ("$channel_id", channelId), ("$after", position), ("$limit", MaxChangesPerPage + 1));
+
+        var postIds = new List<string>();
+        var reactions = new HashSet<(string PostId, string UserId, string Emoji)>();
+        var acknowledgements = new HashSet<(string PostId, string UserId)>();
+        var memberships = new List<MembershipChange>();
+        int taken = 0;
+        foreach (ChangeRow row in rows)
+        {
+            bool newPost = row.Kind == ChangeKind.Post && !postIds.Contains(row.PostId!);
+            if ((newPost && postIds.Count == maxPosts) || taken == MaxChangesPerPage)
+            {
+                break;
+            }
+
+            if (newPost)
+            {
+                postIds.Add(row.PostId!);
+            }
+            else if (row.Kind == ChangeKind.Reaction)
+            {
+                reactions.Add((row.PostId!, row.UserId!, row.EmojiName!));
+            }
+            else if (row.Kind == ChangeKind.Acknowledgement)
+            {
+                acknowledgements.Add((row.PostId!, row.UserId!));
+            }
+            else if (row.Kind == ChangeKind.Membership)
+            {
+                memberships.Add(new MembershipChange { ChannelId = channelId, UserId = row.UserId!, IsAdd = row.IsAdd, ChangeTime = row.At!.Value, RemoteId = row.RemoteId });
+            }
+
+            position = row.Seq;
+            taken++;
+        }
+
+        // The latest state of each item: an edit made after this page is sent again with a later page, harmlessly.
+        var posts = new List<Post>();
+        foreach (string id in postIds)
+        {
+            if (await ChatTables.GetPostAsync(db, id, cancellationToken) is { } post)
+            {
+                posts.Add(post);
+            }
+        }
+
+        var reactionStates = new List<Reaction>();
+        foreach ((string postId, string userId, string emoji) in reactions)
+        {
+            if (await ChatTables.GetReactionAsync(db, postId, userId, emoji, cancellationToken) is { } reaction)
+            {
+                reactionStates.Add(reaction);
+            }
+        }
+
+        var acknowledgementStates = new List<Acknowledgement>();
+        foreach ((string postId, string userId) in acknowledgements)
+        {
+            if (await ChatTables.GetAcknowledgementAsync(db, postId, userId, cancellationToken) is { } acknowledgement)
+            {
+                acknowledgementStates.Add(acknowledgement);
+            }
+        }
+
+        return new ChannelChanges
+        {
+            Posts = posts,
+            Reactions = reactionStates,
+            Acknowledgements = acknowledgementStates,
+            MembershipChanges = memberships,
+            NextCursor = position.ToString(CultureInfo.InvariantCulture),
+            HasMore = taken < rows.Count,
+        };
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.GetPostAsync(db, postId, cancellationToken);
+    }
+
+    // Items from peers: stored and logged like local ones (so they are relayed to other workspaces), but not
+    // notified: the SDK relays what it applied by itself.
+
+    /// <inheritdoc />
+    public async ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        await WriteAsync(db => ChatTables.SavePostAsync(db, post, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reaction);
+        await WriteAsync(db => ChatTables.SaveReactionAsync(db, reaction, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledgement);
+        await WriteAsync(db => ChatTables.SaveAcknowledgementAsync(db, acknowledgement, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await WriteAsync(db => ChatTables.ApplyMembershipAsync(db, change, cancellationToken), cancellationToken);
+        if (change.RemoteId is null)
+        {
+            // A local change (made by the SDK on this workspace's behalf): send it like any other.
+            sync.NotifyChannelChanged(change.ChannelId);
+        }
+    }
+
+    private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
+        await write(db);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private sealed record ChangeRow(long Seq, string Kind, string? PostId, string? UserId, string? EmojiName, bool IsAdd, DateTimeOffset? At, string? RemoteId);
+}
