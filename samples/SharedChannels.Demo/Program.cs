@@ -52,8 +52,16 @@ try
     Detail("B confirmed with A over HTTP, and both sides switched to fresh tokens.");
 
     ChannelView channel = await a.Chat.CreateChannelAsync("project-x", alice.Id, "Project X");
-    await a.Sharing.InviteAsync(alice.Id, channel.Id, invitation.Connection.Id, readOnly: false);
-    Step("On A, alice created the channel #project-x and shared it with chat-b, read-write.");
+    string shareCommand = $"/share-channel invite --connectionID {invitation.Connection.Id}";
+    CommandView shared = await a.Chat.RunCommandAsync(alice.Id, shareCommand, channel.Id);
+    if (!shared.Succeeded)
+    {
+        throw new InvalidOperationException($"{shareCommand} failed: {shared.Markdown}");
+    }
+
+    Step("On A, alice created the channel #project-x and, in it, typed the slash command");
+    Detail(shareCommand);
+    Detail("which shared it with chat-b, read-write.");
     Detail("B created the channel with the same id; bob, the connection's admin on B, joined it.");
 
     PostView root = await a.Chat.PostAsync(channel.Id, johnA.Id, "Kick-off meeting at 3pm?");

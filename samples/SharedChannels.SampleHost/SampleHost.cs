@@ -127,6 +127,7 @@ public sealed class SampleHost : IAsyncDisposable
             .UseSystemMessages<SqliteSystemMessages>()
             .UseEmojiCatalog<SqliteEmojiCatalog>()
             .UsePermissionChecker<SqlitePermissionChecker>();
+        options.ConfigureServices?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
 
@@ -137,6 +138,7 @@ public sealed class SampleHost : IAsyncDisposable
         app.MapSharedChannels();
         app.MapChatApi();
         app.MapAdminApi();
+        app.MapCommandsApi();
         return app;
     }
 

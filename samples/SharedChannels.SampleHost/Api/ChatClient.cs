@@ -7,6 +7,10 @@ namespace SharedChannels.Samples.Api;
 /// <param name="http">An HTTP client whose base address is the host's URL; disposed with this client.</param>
 public sealed class ChatClient(HttpClient http) : IDisposable
 {
+    /// <summary>Runs a slash command (<c>/secure-connection …</c>, <c>/share-channel …</c>) as a user, in a channel.</summary>
+    public Task<CommandView> RunCommandAsync(string userId, string command, string? channelId = null, CancellationToken cancellationToken = default) =>
+        SendAsync<CommandView>(HttpMethod.Post, "commands", new CommandRequest(userId, command, channelId), cancellationToken);
+
     /// <summary>Creates a local user.</summary>
     public Task<UserView> CreateUserAsync(string username, bool isAdmin = false, CancellationToken cancellationToken = default) =>
         SendAsync<UserView>(HttpMethod.Post, "api/users", new CreateUserRequest(username, isAdmin), cancellationToken);
