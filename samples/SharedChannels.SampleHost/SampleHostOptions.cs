@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SharedChannels.Samples;
@@ -22,4 +23,10 @@ public sealed record SampleHostOptions
 
     /// <summary>Gets an optional last say on the SDK's options (e.g. <see cref="SharedChannelsOptions.MaxPostsPerSync"/>).</summary>
     public Action<SharedChannelsOptions>? ConfigureSharedChannels { get; init; }
+
+    /// <summary>
+    /// Gets an optional last say on the application's services, after the sample's and the SDK's registrations: for
+    /// tests and benchmarks that decorate a port or the transport (e.g. to time when a peer's post is stored).
+    /// </summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
