@@ -339,16 +339,7 @@ public sealed partial class SecureConnections
         ReplyDto reply = RemoteSender.EnsureOk(record.RemoteId, response);
 
         // Signed frames only when the inviter announced them too; a Mattermost inviter never does.
-        ConfirmReplyDto? features = null;
-        try
-        {
-            features = reply.Payload.ValueKind == JsonValueKind.Object ? reply.Payload.Deserialize(WireJsonContext.Default.ConfirmReplyDto) : null;
-        }
-        catch (JsonException)
-        {
-            // A payload we cannot read announces nothing.
-        }
-
+        ConfirmReplyDto? features = WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.ConfirmReplyDto);
         return features?.SdkFeatures?.Contains(FrameSignature.Feature, StringComparer.Ordinal) == true;
     }
 

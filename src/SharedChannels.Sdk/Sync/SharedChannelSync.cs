@@ -336,16 +336,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         // Files follow their posts: the peer must know the uploading user before it accepts a file. A failure
         // here fails the batch, which is resent whole (idempotently) with its files.
         await UploadFilesAsync(connection, channel.ChannelId, message.Posts, cancellationToken).ConfigureAwait(false);
-        SyncResponseDto? response = null;
-        try
-        {
-            response = reply.Payload.ValueKind == JsonValueKind.Object ? reply.Payload.Deserialize(WireJsonContext.Default.SyncResponseDto) : null;
-        }
-        catch (JsonException)
-        {
-            // A reply without a readable payload reports no item errors.
-        }
-
+        SyncResponseDto? response = WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.SyncResponseDto);
         if (response is not null)
         {
             ReportRejections(connection.RemoteId, channel.ChannelId, response);
@@ -397,8 +388,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
                 continue;
             }
 
-            bool exists = announced.Payload.ValueKind == JsonValueKind.Object &&
-                announced.Payload.Deserialize(WireJsonContext.Default.UploadSessionReplyDto) is { FileExists: true };
+            bool exists = WireFormat.TryReadObject(announced.Payload, WireJsonContext.Default.UploadSessionReplyDto) is { FileExists: true };
             if (!exists)
             {
                 ReadOnlyMemory<byte> content = await files.ReadContentAsync(fileId, cancellationToken).ConfigureAwait(false);

@@ -218,16 +218,7 @@ public sealed class RemoteFrameDispatcher
 
     private RemoteResponse Ping(MessageDto msg, string remoteId)
     {
-        PingDto? ping = null;
-        try
-        {
-            ping = msg.Payload.ValueKind == JsonValueKind.Object ? msg.Payload.Deserialize(WireJsonContext.Default.PingDto) : null;
-        }
-        catch (JsonException)
-        {
-            // Answered below.
-        }
-
+        PingDto? ping = WireFormat.TryReadObject(msg.Payload, WireJsonContext.Default.PingDto);
         if (ping is null)
         {
             Log.RequestRefused(_logger, nameof(RemoteEndpoint.Ping), remoteId, "the ping payload is not an object");

@@ -51,6 +51,20 @@ internal static class WireFormat
         }
     }
 
+    /// <summary>Reads a JSON object payload; <see langword="null"/> when it is not an object or does not fit the type.</summary>
+    public static T? TryReadObject<T>(JsonElement payload, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(type) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Keeps a peer-supplied error text printable and short before it reaches a message or a log.</summary>
     public static string SanitizePeerError(string? error)
     {

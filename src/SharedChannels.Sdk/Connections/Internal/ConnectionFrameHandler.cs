@@ -32,7 +32,7 @@ internal sealed class ConnectionFrameHandler(
             throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "an invitation confirmation must be sent to the confirm_invite endpoint");
         }
 
-        InvitationDto? confirm = Deserialize(frame.Payload, WireJsonContext.Default.InvitationDto);
+        InvitationDto? confirm = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.InvitationDto);
         if (confirm is null || string.IsNullOrEmpty(confirm.Token) || string.IsNullOrEmpty(confirm.SiteUrl))
         {
             throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the confirmation lacks the token or the site URL");
@@ -85,7 +85,7 @@ internal sealed class ConnectionFrameHandler(
 
     private async Task<JsonElement> PeerDeletedAsync(InboundFrame frame, CancellationToken cancellationToken)
     {
-        ConnectionRemovedDto? notice = Deserialize(frame.Payload, WireJsonContext.Default.ConnectionRemovedDto);
+        ConnectionRemovedDto? notice = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.ConnectionRemovedDto);
         if (notice is null || !string.Equals(notice.RemoteId, frame.Connection.RemoteId, StringComparison.Ordinal))
         {
             throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The removal notice is for a different connection than the one it was sent as.");
@@ -102,18 +102,5 @@ internal sealed class ConnectionFrameHandler(
     {
         Log.ConfirmRefused(logger, connection.RemoteId, reason);
         return new SharedChannelsException(code, $"Confirmation refused: {reason}.");
-    }
-
-    private static T? Deserialize<T>(JsonElement payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-        where T : class
-    {
-        try
-        {
-            return payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(type) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

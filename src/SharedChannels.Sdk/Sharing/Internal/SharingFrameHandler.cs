@@ -30,7 +30,7 @@ internal sealed class SharingFrameHandler(
 
     private async Task<JsonElement> ReceiveInviteAsync(InboundFrame frame, CancellationToken cancellationToken)
     {
-        ChannelInviteDto invite = Deserialize(frame.Payload, WireJsonContext.Default.ChannelInviteDto) ?? throw Invalid("the channel invitation is not an object");
+        ChannelInviteDto invite = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.ChannelInviteDto) ?? throw Invalid("the channel invitation is not an object");
         ConnectionRecord connection = frame.Connection;
         if (!RemoteIds.IsValid(invite.ChannelId))
         {
@@ -112,7 +112,7 @@ internal sealed class SharingFrameHandler(
 
     private async Task<JsonElement> ReceiveUnshareAsync(InboundFrame frame, CancellationToken cancellationToken)
     {
-        ChannelUnshareDto notice = Deserialize(frame.Payload, WireJsonContext.Default.ChannelUnshareDto) ?? throw Invalid("the unshare notice is not an object");
+        ChannelUnshareDto notice = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.ChannelUnshareDto) ?? throw Invalid("the unshare notice is not an object");
         string connectionId = frame.Connection.RemoteId;
         if (string.IsNullOrEmpty(notice.ChannelId) || (!string.IsNullOrEmpty(notice.RemoteId) && notice.RemoteId != connectionId))
         {
@@ -144,17 +144,4 @@ internal sealed class SharingFrameHandler(
         value is null ? string.Empty : value.Length <= max ? value : value[..max];
 
     private static SharedChannelsException Invalid(string reason) => new(SharedChannelsErrorCode.InvalidArgument, reason);
-
-    private static T? Deserialize<T>(JsonElement payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-        where T : class
-    {
-        try
-        {
-            return payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(type) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -106,16 +106,7 @@ internal sealed class FileReceiver(
 
     private static UploadSessionDto Read(JsonElement payload)
     {
-        UploadSessionDto? upload = null;
-        try
-        {
-            upload = payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(WireJsonContext.Default.UploadSessionDto) : null;
-        }
-        catch (JsonException)
-        {
-            // Reported below.
-        }
-
+        UploadSessionDto? upload = WireFormat.TryReadObject(payload, WireJsonContext.Default.UploadSessionDto);
         return upload is { Id.Length: > 0, FileId.Length: > 0, ChannelId.Length: > 0, UserId.Length: > 0, FileSize: >= 0 }
             ? upload
             : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The upload announcement lacks its id, file id, channel, user or size.");

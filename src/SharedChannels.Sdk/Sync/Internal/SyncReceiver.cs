@@ -65,16 +65,7 @@ internal sealed class SyncReceiver(
 
     private static SyncMsgDto Deserialize(JsonElement payload)
     {
-        SyncMsgDto? message = null;
-        try
-        {
-            message = payload.ValueKind == JsonValueKind.Object ? payload.Deserialize(WireJsonContext.Default.SyncMsgDto) : null;
-        }
-        catch (JsonException)
-        {
-            // Reported below.
-        }
-
+        SyncMsgDto? message = WireFormat.TryReadObject(payload, WireJsonContext.Default.SyncMsgDto);
         return message is { ChannelId.Length: > 0 }
             ? message
             : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The sync message is not valid: it must be an object with a channel_id.");
