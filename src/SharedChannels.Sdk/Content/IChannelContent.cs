@@ -62,6 +62,30 @@ public interface IChannelContent
     /// <returns>A task that completes when the acknowledgement is stored.</returns>
     ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gets the stored state of one reaction (removed ones included), or <see langword="null"/>. The SDK uses it so
+    /// that a late, older version of a reaction never undoes a newer one. The default implementation knows nothing,
+    /// which leaves reactions last-arrival-wins: implement it for gap-free ordering under retries.
+    /// </summary>
+    /// <param name="postId">The post.</param>
+    /// <param name="userId">The reacting user.</param>
+    /// <param name="emojiName">The emoji.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The reaction, or <see langword="null"/> when unknown.</returns>
+    ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<Reaction?>(null);
+
+    /// <summary>
+    /// Gets the latest membership change of a user in a channel, or <see langword="null"/>. The SDK uses it so that a
+    /// late, older join or leave never undoes a newer one. The default implementation knows nothing.
+    /// </summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The latest change, or <see langword="null"/> when unknown.</returns>
+    ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<MembershipChange?>(null);
+
     /// <summary>Adds a user to, or removes a user from, a channel.</summary>
     /// <param name="change">The change, with <see cref="MembershipChange.RemoteId"/> set when it came from a peer.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

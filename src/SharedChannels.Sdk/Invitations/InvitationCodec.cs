@@ -22,6 +22,9 @@ namespace SharedChannels.Invitations;
 /// </remarks>
 public static class InvitationCodec
 {
+    // Generous for pasted codes with line breaks and indentation: a code itself is under 1 KB.
+    private const int MaxCodeLength = 16 * 1024;
+
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private const int HeaderSize = InvitationKeyDerivation.SaltSize + NonceSize;
@@ -68,6 +71,12 @@ public static class InvitationCodec
     {
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(password);
+
+        // A real code is a few hundred characters; refuse anything huge before decoding it or deriving keys.
+        if (code.Length > MaxCodeLength)
+        {
+            throw InvitationException.NotAnInvitationCode("it is far too long to be an invitation code");
+        }
 
         byte[] blob = DecodeCode(code);
         if (blob.Length < MinimumBlobSize)

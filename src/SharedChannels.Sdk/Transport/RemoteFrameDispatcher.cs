@@ -258,5 +258,10 @@ public sealed class RemoteFrameDispatcher
         SharedChannelsMetrics.FramesReceived.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
 
     // Peer-chosen strings are shortened before they reach a log or an answer.
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+    // Control characters are dropped so a peer cannot forge log lines.
+    private static string Truncate(string value)
+    {
+        string printable = string.Concat(value.Where(c => !char.IsControl(c)).Take(65));
+        return printable.Length <= 64 ? printable : printable[..64] + "…";
+    }
 }

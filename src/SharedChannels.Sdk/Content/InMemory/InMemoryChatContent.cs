@@ -18,6 +18,7 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, ChannelInfo> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ChannelId, string UserId), MembershipChange> _lastMembershipChanges = [];
     private readonly Dictionary<string, Post> _posts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string PostId, string UserId, string Emoji), Reaction> _reactions = [];
     private readonly Dictionary<(string PostId, string UserId), Acknowledgement> _acks = [];
@@ -185,7 +186,7 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     {
         DateTimeOffset now = _timeProvider.GetUtcNow();
         string channelId = ChannelOf(postId);
-        Record(channelId, () => _reactions[(postId, userId, emojiName)] = _reactions[(postId, userId, emojiName)] with { DeleteAt = now, UpdateAt = now }, ChangeKind.Reaction, ReactionKey(postId, userId, emojiName));
+        Record(channelId, () => _reactions[(postId, userId, emojiName)] = _reactions[(postId, userId, emojiName)] with { DeleteAt = now, UpdateAt = Later(_reactions[(postId, userId, emojiName)].UpdateAt, now) }, ChangeKind.Reaction, ReactionKey(postId, userId, emojiName));
     }
 
     /// <summary>Acknowledges a post as a local user.</summary>
@@ -432,6 +433,24 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     }
 
     /// <inheritdoc />
+    public ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_reactions.GetValueOrDefault((postId, userId, emojiName)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_lastMembershipChanges.GetValueOrDefault((channelId, userId)));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default)
     {
         ApplyMembership(change, notify: change.RemoteId is null);
@@ -538,6 +557,7 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
             () =>
             {
                 HashSet<string> members = _members.TryGetValue(change.ChannelId, out HashSet<string>? existing) ? existing : _members[change.ChannelId] = new HashSet<string>(StringComparer.Ordinal);
+                _lastMembershipChanges[(change.ChannelId, change.UserId)] = change;
                 if (change.IsAdd)
                 {
                     members.Add(change.UserId);

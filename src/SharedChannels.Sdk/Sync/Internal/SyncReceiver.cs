@@ -73,8 +73,14 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyUsersAsync(ApplyContext context, Dictionary<string, UserDto>? users, CancellationToken cancellationToken)
     {
-        foreach ((string key, UserDto dto) in users ?? [])
+        foreach ((string key, UserDto? dto) in users ?? [])
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "user", key, "the user object is null");
+                continue;
+            }
+
             string id = dto.Id ?? key;
             if (!RemoteIds.IsValid(id) || id != key || string.IsNullOrWhiteSpace(dto.Username))
             {
@@ -139,13 +145,26 @@ internal sealed class SyncReceiver(
     private async Task ApplyPostsAsync(ApplyContext context, List<PostDto>? posts, CancellationToken cancellationToken)
     {
         // Roots before replies, whatever order the peer used.
-        foreach (PostDto dto in (posts ?? []).OrderBy(p => string.IsNullOrEmpty(p.RootId) ? 0 : 1))
+        foreach (PostDto? dto in (posts ?? []).OrderBy(p => string.IsNullOrEmpty(p?.RootId) ? 0 : 1))
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "post", "(null)", "the post is null");
+                continue;
+            }
+
             Post? post = SyncMapping.FromDto(dto, context.Connection.RemoteId);
             string id = dto.Id ?? "(none)";
             if (post is null)
             {
                 context.Refuse(this, "post", id, "the post is missing its id, author or channel, or has invalid times");
+                continue;
+            }
+
+            // System messages are this workspace's own notices; a peer's text must never pose as one.
+            if (SyncBatchBuilder.IsSystemMessage(post))
+            {
+                context.Refuse(this, "post", post.Id, "system messages are not accepted from other workspaces");
                 continue;
             }
 
@@ -183,8 +202,14 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyReactionsAsync(ApplyContext context, List<ReactionDto>? reactions, CancellationToken cancellationToken)
     {
-        foreach (ReactionDto dto in reactions ?? [])
+        foreach (ReactionDto? dto in reactions ?? [])
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "reaction", "(null)", "the reaction is null");
+                continue;
+            }
+
             Reaction? reaction = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
             string id = dto.PostId ?? "(none)";
             if (reaction is null)
@@ -199,8 +224,16 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
-            await host.Content.UpsertReactionAsync(reaction, cancellationToken).ConfigureAwait(false);
             context.Response.ReactionsLastUpdateAt = Math.Max(context.Response.ReactionsLastUpdateAt, dto.UpdateAt);
+
+            // A late, older version (a retried or reordered batch) never undoes a newer one.
+            if (await host.Content.GetReactionAsync(reaction.PostId, reaction.UserId, reaction.EmojiName, cancellationToken).ConfigureAwait(false) is { } stored &&
+                stored.UpdateAt >= reaction.UpdateAt)
+            {
+                continue;
+            }
+
+            await host.Content.UpsertReactionAsync(reaction, cancellationToken).ConfigureAwait(false);
             context.Changed = true;
             SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "reaction"));
         }
@@ -208,8 +241,14 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyAcknowledgementsAsync(ApplyContext context, List<AcknowledgementDto>? acknowledgements, CancellationToken cancellationToken)
     {
-        foreach (AcknowledgementDto dto in acknowledgements ?? [])
+        foreach (AcknowledgementDto? dto in acknowledgements ?? [])
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "acknowledgement", "(null)", "the acknowledgement is null");
+                continue;
+            }
+
             Acknowledgement? ack = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
             string id = dto.PostId ?? "(none)";
             if (ack is null)
@@ -238,8 +277,14 @@ internal sealed class SyncReceiver(
             return;
         }
 
-        foreach (StatusDto dto in statuses ?? [])
+        foreach (StatusDto? dto in statuses ?? [])
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "status", "(null)", "the status is null");
+                continue;
+            }
+
             UserStatus? status = SyncMapping.FromDto(dto);
             string id = dto.UserId ?? "(none)";
             if (status is null)
@@ -261,8 +306,14 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyMembershipsAsync(ApplyContext context, List<MembershipChangeDto>? changes, CancellationToken cancellationToken)
     {
-        foreach (MembershipChangeDto dto in changes ?? [])
+        foreach (MembershipChangeDto? dto in changes ?? [])
         {
+            if (dto is null)
+            {
+                context.Refuse(this, "membership", "(null)", "the membership is null");
+                continue;
+            }
+
             MembershipChange? change = SyncMapping.FromDto(dto, context.ChannelId, context.Connection.RemoteId);
             string id = dto.UserId ?? "(none)";
             if (change is null)
@@ -272,6 +323,12 @@ internal sealed class SyncReceiver(
             }
 
             if (await CheckWriteAsync(context, "membership", id, change.ChannelId, change.UserId, cancellationToken, allowedReadOnly: true).ConfigureAwait(false) is not true)
+            {
+                continue;
+            }
+
+            if (await host.Content.GetLatestMembershipChangeAsync(change.ChannelId, change.UserId, cancellationToken).ConfigureAwait(false) is { } latest &&
+                latest.ChangeTime >= change.ChangeTime)
             {
                 continue;
             }
@@ -328,9 +385,9 @@ internal sealed class SyncReceiver(
         }
 
         var replacements = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach ((string mention, string userId) in transforms)
+        foreach ((string mention, string? userId) in transforms)
         {
-            if (await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user)
+            if (userId is not null && await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user)
             {
                 replacements[mention] = user.Username;
             }

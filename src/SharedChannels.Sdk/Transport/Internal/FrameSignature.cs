@@ -49,7 +49,9 @@ internal sealed class FrameSignature(TimeProvider timeProvider)
         }
 
         long now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        if (Math.Abs(now - timestamp) > (long)ReplayWindow.TotalMilliseconds)
+        // Compared without subtracting the peer's value: a timestamp near long.MinValue must not overflow.
+        long window = (long)ReplayWindow.TotalMilliseconds;
+        if (timestamp < now - window || timestamp > now + window)
         {
             return "the signature is stale (its timestamp is outside the replay window)";
         }
