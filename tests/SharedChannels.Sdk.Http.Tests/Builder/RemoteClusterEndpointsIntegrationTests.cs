@@ -158,6 +158,35 @@ public sealed class RemoteClusterEndpointsIntegrationTests
         return reply.RootElement.GetProperty("err").GetString()!;
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task SignedRequest_ReplayedOrTampered_Returns401(CancellationToken cancellationToken)
+    {
+        string body = PingFrame(sentAt: 77);
+        long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        string signature = Sign(_connection.Token, timestamp, "Ping", Encoding.UTF8.GetBytes(body));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        using HttpResponseMessage first = await SendSignedAsync(body, timestamp, signature, cancellationToken);
+        using HttpResponseMessage replay = await SendSignedAsync(body, timestamp, signature, cancellationToken);
+        using HttpResponseMessage tampered = await SendSignedAsync(body.Replace("77", "78", StringComparison.Ordinal), timestamp + 1, signature, cancellationToken);
+        using HttpResponseMessage stale = await SendSignedAsync(body, timestamp - 600_000, Sign(_connection.Token, timestamp - 600_000, "Ping", Encoding.UTF8.GetBytes(body)), cancellationToken);
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await AssertFailAsync(replay, HttpStatusCode.Unauthorized, cancellationToken), Does.Contain("replayed"));
+        Assert.That(await AssertFailAsync(tampered, HttpStatusCode.Unauthorized, cancellationToken), Does.Contain("does not match"));
+        Assert.That(await AssertFailAsync(stale, HttpStatusCode.Unauthorized, cancellationToken), Does.Contain("stale"));
+    }
+
+    private async Task<HttpResponseMessage> SendSignedAsync(string body, long timestamp, string signature, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using HttpRequestMessage request = Request("api/v4/remotecluster/ping", content, _connection.RemoteId, _connection.Token);
+        request.Headers.Add("X-SharedChannels-Timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("X-SharedChannels-Signature", signature);
+        return await _client.SendAsync(request, cancellationToken);
+    }
+
     private string PingFrame(long sentAt = 1) =>
         $$"""{"remote_id":"{{_connection.RemoteId}}","msg":{"id":"{{new string('y', 26)}}","topic":"ping","create_at":{{sentAt}},"payload":{"sent_at":{{sentAt}}""" + "}}}";
 
