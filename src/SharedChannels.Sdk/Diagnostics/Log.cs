@@ -113,6 +113,9 @@ internal static partial class Log
     [LoggerMessage(1505, LogLevel.Debug, "Applied {Posts} posts, {Reactions} reactions and {Users} users of channel {ChannelId} from connection {ConnectionId} ({Errors} refused).")]
     public static partial void BatchApplied(ILogger logger, string channelId, string connectionId, int posts, int reactions, int users, int errors);
 
+    [LoggerMessage(1506, LogLevel.Error, "Routing the change of {Subject} to the sync workers failed; it is sent with the next change or catch-up.")]
+    public static partial void RoutingFailed(ILogger logger, string subject, Exception exception);
+
     // 1300-1399: start-up
     [LoggerMessage(1300, LogLevel.Warning, "Shared channels use in-memory storage: connections and sync state are lost on restart. Register durable storage (e.g. UseSqliteStorage) for production.")]
     public static partial void InMemoryStorageInUse(ILogger logger);

@@ -14,6 +14,7 @@ internal sealed class SharedChannelsHostedService(
     IConnectionStore connectionStore,
     ConnectionMonitor monitor,
     SharedChannels.Sync.SharedChannelSync sync,
+    SharedChannels.Connections.Internal.ConnectionObservers observers,
     ILogger<SharedChannelsHostedService> logger) : IHostedService, IDisposable
 {
     private CancellationTokenSource? _stopping;
@@ -35,12 +36,24 @@ internal sealed class SharedChannelsHostedService(
             _monitorLoop = Task.Run(() => monitor.RunAsync(_stopping.Token), CancellationToken.None);
             if (current.EnableSharedChannels)
             {
-                // Resume from the stored cursors: whatever was not acknowledged before a restart is sent now.
-                _catchUp = Task.Run(() => sync.CatchUpAllAsync(_stopping.Token), CancellationToken.None);
+                // Resume as after an interruption: resend pending channel invitations and send, from the stored
+                // cursors, whatever was not acknowledged before the restart.
+                _catchUp = Task.Run(() => ResumeAsync(_stopping.Token), CancellationToken.None);
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        foreach (ConnectionRecord connection in await connectionStore.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (connection.DeletedAt is null && connection.InvitationAccepted)
+            {
+                await observers.ConnectionRecoveredAsync(connection, wasOffline: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

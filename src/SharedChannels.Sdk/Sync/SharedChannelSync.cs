@@ -72,6 +72,11 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     public void NotifyChannelChanged(string channelId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channelId);
+        if (!_options.CurrentValue.EnableSharedChannels || !_options.CurrentValue.EnableRemoteClusterService)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _routing);
         _ = RouteAsync(channelId);
     }
@@ -85,7 +90,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     public void NotifyUserStatusChanged(UserStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (_options.CurrentValue.DisableSharedChannelsStatusSync)
+        if (_options.CurrentValue.DisableSharedChannelsStatusSync || !_options.CurrentValue.EnableSharedChannels || !_options.CurrentValue.EnableRemoteClusterService)
         {
             return;
         }
@@ -149,6 +154,11 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     /// <summary>Wakes the worker of a connection for every channel shared with it (catch-up after an interruption or a restart).</summary>
     internal async Task CatchUpAsync(string connectionId, CancellationToken cancellationToken)
     {
+        if (!_options.CurrentValue.EnableSharedChannels)
+        {
+            return;
+        }
+
         RemoteWorker? worker = null;
         foreach (string channelId in await ChannelsSharedWithAsync(connectionId, cancellationToken).ConfigureAwait(false))
         {
@@ -157,18 +167,6 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
 
         worker?.ResetBackoff();
-    }
-
-    /// <summary>Catches up every confirmed connection (at start-up: resume from the stored cursors).</summary>
-    internal async Task CatchUpAllAsync(CancellationToken cancellationToken)
-    {
-        foreach (ConnectionRecord connection in await _connections.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (connection.DeletedAt is null && connection.InvitationAccepted)
-            {
-                await CatchUpAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     internal async Task StopWorkerAsync(string connectionId)
@@ -214,7 +212,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            Log.WorkerFailed(_logger, channelId, ex);
+            Log.RoutingFailed(_logger, "channel " + channelId, ex);
         }
         finally
         {
@@ -239,7 +237,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            Log.WorkerFailed(_logger, status.UserId, ex);
+            Log.RoutingFailed(_logger, "status of user " + status.UserId, ex);
         }
         finally
         {
@@ -299,9 +297,10 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         try
         {
             message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, statuses, _host.Users, cancellationToken).ConfigureAwait(false);
-            if (message is not null)
+            if (message is not null && !await SendAsync(connection, channel, message, cancellationToken).ConfigureAwait(false))
             {
-                await SendAsync(connection, channel, message, cancellationToken).ConfigureAwait(false);
+                // The peer dropped the channel: its cursor is gone and must not be written again.
+                return false;
             }
         }
         catch
@@ -318,7 +317,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         return page.HasMore;
     }
 
-    private async Task SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
+    /// <summary>Sends a batch; returns <see langword="false"/> when the peer no longer has the channel.</summary>
+    private async Task<bool> SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
     {
         ReplyDto reply;
         try
@@ -328,7 +328,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         catch (SharedChannelsException ex) when (ex.Message.Contains(SharingMessages.ChannelNoLongerSharedError, StringComparison.OrdinalIgnoreCase))
         {
             await DropChannelAsync(connection, channel, cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         Log.BatchSent(_logger, channel.ChannelId, connection.RemoteId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, message.Users?.Count ?? 0);
@@ -341,6 +341,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         {
             ReportRejections(connection.RemoteId, channel.ChannelId, response);
         }
+
+        return true;
     }
 
     /// <summary>
@@ -394,9 +396,16 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
                 ReadOnlyMemory<byte> content = await files.ReadContentAsync(fileId, cancellationToken).ConfigureAwait(false);
                 var request = new RemoteRequest { Endpoint = RemoteEndpoint.Upload, RemoteId = connection.RemoteId, Token = connection.RemoteToken, UploadId = upload.Id, Body = content };
                 RemoteResponse response = await _sender.SendAsync(connection, new Uri(connection.SiteUrl!), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode >= 500)
+                {
+                    throw new SharedChannelsException(SharedChannelsErrorCode.RemoteRejected, $"The peer of connection {connection.RemoteId} failed to store file {fileId} (HTTP {response.StatusCode}).", isTransient: true);
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new SharedChannelsException(SharedChannelsErrorCode.RemoteRejected, $"The peer of connection {connection.RemoteId} refused the bytes of file {fileId} (HTTP {response.StatusCode}).", isTransient: response.StatusCode >= 500);
+                    // Refused for good (e.g. 413: larger than the peer takes): report it and let the post go without it.
+                    string reason = WireFormat.TryReadReply(response.Body.Span)?.Err is { } err ? WireFormat.SanitizePeerError(err) : $"HTTP {response.StatusCode}";
+                    ReportRejections(connection.RemoteId, channelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "file", Id = file.Id, Reason = reason }] });
                 }
             }
 

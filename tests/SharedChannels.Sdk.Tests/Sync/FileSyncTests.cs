@@ -87,6 +87,21 @@ public sealed class FileSyncTests
     }
 
     [Test]
+    public async Task FileLargerThanTheReceiversMaxFrameBytes_IsRefusedAndTheChannelKeepsSyncing()
+    {
+        // The host would take the file, but its bytes could never arrive in one request the receiver accepts.
+        _remote.Content.MaxFileSize = long.MaxValue;
+
+        PostWithFile("post0000000000000000000001", "file0000000000000000000001", 17 * 1024 * 1024);
+        _home.Content.CreatePost("post0000000000000000000002", Channel, Alice, "after the big file");
+        await TestWorkspace.SettleAsync(_home, _remote);
+
+        Assert.That(_remote.Content.HasFile("file0000000000000000000001"), Is.False);
+        Assert.That(_rejected.Single().Reason, Does.Contain("at most 16777216"));
+        Assert.That(_remote.Content.GetPosts(Channel).Select(p => p.Id), Is.EqualTo(new[] { "post0000000000000000000001", "post0000000000000000000002" }));
+    }
+
+    [Test]
     public async Task EditOfAPostWithAFile_DoesNotUploadItAgain()
     {
         PostWithFile("post0000000000000000000001", "file0000000000000000000001", 10);

@@ -448,6 +448,36 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
+    public async Task FormerRemote_CannotClaimTheChannelAfterTheHomeUnsharesIt()
+    {
+        // r1 drops the channel on its own (it answers "no longer shared" from now on), then the home unshares.
+        await _r1.Services.GetRequiredService<ISharedChannelStore>().RemoveChannelAsync(Channel);
+        _home.Content.CreatePost(NewId(), Channel, Alice, "r1 will refuse this");
+        await SettleAsync();
+        await _home.Sharing.UnshareAsync(TestWorkspace.Admin, Channel);
+
+        ConnectionRecord onR1 = await _r1.RecordAsync(_toR1);
+        string frame = $$$"""{"remote_id":"{{{_toR1}}}","msg":{"id":"{{{NewId()}}}","topic":"sharedchannel_invite","create_at":1,"payload":{"channel_id":"{{{Channel}}}","team_id":"","read_only":false,"name":"takeover","type":"O"} } }""";
+        RemoteResponse response = await _home.Dispatcher.DispatchAsync(new RemoteRequest { Endpoint = RemoteEndpoint.Message, RemoteId = _toR1, Token = onR1.RemoteToken, Body = Encoding.UTF8.GetBytes(frame) }.Signed(_time));
+
+        Assert.That(Encoding.UTF8.GetString(response.Body.Span), Does.Contain("already exists here"));
+        Assert.That(await _home.Services.GetRequiredService<ISharedChannelStore>().GetChannelAsync(Channel), Is.Null);
+    }
+
+    [Test]
+    public async Task SharedChannelsDisabled_NothingIsSent()
+    {
+        await using TestWorkspace off = await TestWorkspace.StartAsync("off", _network, _time, o => o.EnableSharedChannels = false);
+        off.Content.AddChannel(new ChannelInfo { Id = "offch000000000000000000000", Name = "off" });
+
+        off.Sync.NotifyChannelChanged("offch000000000000000000000");
+        await off.Sync.WhenIdleAsync();
+
+        Assert.That(off.Sync.IsIdle, Is.True);
+        Assert.That(off.Logs.AllText, Does.Not.Contain("Sent "));
+    }
+
+    [Test]
     public async Task UnshareAsync_EveryoneIsToldAndSyncStops()
     {
         await _home.Sharing.UnshareAsync(TestWorkspace.Admin, Channel);

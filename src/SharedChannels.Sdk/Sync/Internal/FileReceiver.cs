@@ -43,9 +43,11 @@ internal sealed class FileReceiver(
             throw Refuse(connection, upload, SharedChannelsErrorCode.FeatureDisabled, "file attachments are disabled on this workspace");
         }
 
-        if (upload.FileSize > files.MaxFileSize)
+        // The bytes arrive as one request body, so MaxFrameBytes bounds a file as much as the host's own limit.
+        long limit = Math.Min(files.MaxFileSize, options.CurrentValue.MaxFrameBytes);
+        if (upload.FileSize > limit)
         {
-            throw Refuse(connection, upload, SharedChannelsErrorCode.PayloadTooLarge, $"the file is {upload.FileSize} bytes; this workspace accepts at most {files.MaxFileSize}");
+            throw Refuse(connection, upload, SharedChannelsErrorCode.PayloadTooLarge, $"the file is {upload.FileSize} bytes; this workspace accepts at most {limit}");
         }
 
         SharedChannel? channel = await channels.GetChannelAsync(upload.ChannelId!, cancellationToken).ConfigureAwait(false);
