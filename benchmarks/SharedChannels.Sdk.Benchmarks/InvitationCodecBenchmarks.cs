@@ -10,6 +10,7 @@ namespace SharedChannels.Benchmarks;
 /// </summary>
 /// <remarks>Each operation takes a large fraction of a second, so the iteration counts are capped to keep a run short.</remarks>
 [MemoryDiagnoser]
+[MinColumn]
 [MaxWarmupCount(8)]
 [MaxIterationCount(20)]
 public class InvitationCodecBenchmarks

@@ -19,6 +19,7 @@ namespace SharedChannels.Benchmarks;
 /// </summary>
 /// <remarks>30 benchmarks: the iteration counts are capped so the default job stays around ten minutes.</remarks>
 [MemoryDiagnoser]
+[MinColumn]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [MaxWarmupCount(10)]

@@ -23,6 +23,7 @@ namespace SharedChannels.Benchmarks;
 /// numbers are the SDK's cost (candidate generation and the lookups' hashing), not a database's.
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn]
 public class UsernameRenamingBenchmarks
 {
     private const int ExistingUsers = 1_000_000;

@@ -135,6 +135,7 @@ public sealed class SampleHost : IAsyncDisposable
         _ = app.Services.GetRequiredService<ChatDatabase>();
         await app.Services.GetRequiredService<SqliteStorage>().EnsureSchemaAsync(cancellationToken);
 
+        app.UseOneTransactionPerPeerMessage();
         app.MapSharedChannels();
         app.MapChatApi();
         app.MapAdminApi();

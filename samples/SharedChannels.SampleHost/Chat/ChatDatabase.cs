@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace SharedChannels.Samples.Chat;
 
@@ -108,7 +110,19 @@ public sealed class ChatDatabase : IDisposable
         CREATE INDEX IF NOT EXISTS changes_by_channel ON changes (channel_id, seq);
         """;
 
+    // Per connection (SQLite does not keep it in the file): a writer that finds the write lock taken waits inside SQLite
+    // (sleeps of 1, 2, 5… ms) instead of getting SQLITE_BUSY, which Microsoft.Data.Sqlite retries only every 150 ms:
+    // two posts written at the same time made the second one 150 ms late. The setting stays with the native connection
+    // when the pool hands it out again, so it is applied once per native connection.
+    // Durability is SQLite's default (synchronous = FULL: a commit waits for its fsync), so what the SDK answered OK
+    // for survives a power loss. A peer's message commits once (PeerMessageTransaction), which made that affordable.
+    private const string ConnectionSettings = "PRAGMA busy_timeout = 30000;";
+
+    private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
+
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private PeerWriterConnection? _writer;
 
     private ChatDatabase(string path)
     {
@@ -132,20 +146,88 @@ public sealed class ChatDatabase : IDisposable
         return database;
     }
 
-    /// <summary>Opens a pooled connection.</summary>
+    /// <summary>
+    /// Opens a pooled connection; while the SDK handles a peer's message, the connection of the message's transaction
+    /// instead (see <see cref="PeerMessageTransaction"/>), which is already in a transaction.
+    /// </summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The open connection; dispose it when done.</returns>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
+        if (PeerMessageTransaction.Find(this, cancellationToken) is { } peerMessage)
+        {
+            return await peerMessage.EnterAsync(cancellationToken);
+        }
+
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ConfigureAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
+        _writer?.CloseForGood();
+        _writer = null;
+        _writerGate.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+    }
+
+    /// <summary>
+    /// Begins a transaction on <paramref name="db"/>, or returns <see langword="null"/> when it already is the connection
+    /// of a peer's message, whose transaction covers the operation.
+    /// </summary>
+    internal static SqliteTransaction? BeginTransactionUnlessShared(SqliteConnection db, bool deferred) =>
+        db is PeerWriterConnection ? null : db.BeginTransaction(deferred);
+
+    /// <summary>Waits for the connection peers' messages write through (one message at a time), opening it the first time.</summary>
+    internal async Task<PeerWriterConnection> AcquireWriterAsync(CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_writer is null)
+            {
+                var writer = new PeerWriterConnection(_connectionString);
+                await writer.OpenAsync(cancellationToken);
+                await ConfigureAsync(writer, cancellationToken);
+                _writer = writer;
+            }
+
+            return _writer;
+        }
+        catch
+        {
+            _writerGate.Release();
+            throw;
+        }
+    }
+
+    internal void ReleaseWriter() => _writerGate.Release();
+
+    private static async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.Handle is { } native && Configured.TryGetValue(native, out _))
+        {
+            return;
+        }
+
+        using SqliteCommand settings = connection.CreateCommand();
+        settings.CommandText = ConnectionSettings;
+        await settings.ExecuteNonQueryAsync(cancellationToken);
+        if (connection.Handle is { } configured)
+        {
+            Configured.AddOrUpdate(configured, configured);
+        }
     }
 }

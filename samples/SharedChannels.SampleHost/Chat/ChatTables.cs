@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SharedChannels.Content;
 using SharedChannels.Identity;
@@ -43,6 +44,22 @@ internal static class ChatTables
 
     public static Task<Post?> GetPostAsync(SqliteConnection db, string postId, CancellationToken cancellationToken) =>
         db.QuerySingleAsync($"SELECT {PostColumns} FROM posts WHERE id = $id;", ReadPost, cancellationToken, ("$id", postId));
+
+    /// <summary>The posts with these ids, by id (missing ids are left out).</summary>
+    public static async Task<Dictionary<string, Post>> GetPostsAsync(SqliteConnection db, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken)
+    {
+        if (postIds.Count == 0)
+        {
+            return [];
+        }
+
+        List<Post> posts = await db.QueryAsync(
+            $"SELECT {PostColumns} FROM posts WHERE id IN (SELECT value FROM json_each($ids));",
+            ReadPost,
+            cancellationToken,
+            ("$ids", JsonSerializer.Serialize(postIds)));
+        return posts.ToDictionary(p => p.Id, StringComparer.Ordinal);
+    }
 
     public static Task<List<Post>> ListPostsAsync(SqliteConnection db, string channelId, CancellationToken cancellationToken) =>
         db.QueryAsync($"SELECT {PostColumns} FROM posts WHERE channel_id = $channel_id ORDER BY create_at, id;", ReadPost, cancellationToken, ("$channel_id", channelId));
@@ -166,7 +183,7 @@ internal static class ChatTables
 
     // ---- the change log ----
 
-    private static Task<int> AppendChangeAsync(
+    private static async Task AppendChangeAsync(
         SqliteConnection db,
         string channelId,
         string kind,
@@ -176,8 +193,9 @@ internal static class ChatTables
         string? emojiName = null,
         bool? isAdd = null,
         DateTimeOffset? at = null,
-        string? remoteId = null) =>
-        db.ExecuteAsync(
+        string? remoteId = null)
+    {
+        await db.ExecuteAsync(
             """
             INSERT INTO changes (channel_id, kind, post_id, user_id, emoji_name, is_add, at, remote_id)
             VALUES ($channel_id, $kind, $post_id, $user_id, $emoji_name, $is_add, $at, $remote_id);
@@ -185,6 +203,13 @@ internal static class ChatTables
             cancellationToken,
             ("$channel_id", channelId), ("$kind", kind), ("$post_id", postId), ("$user_id", userId),
             ("$emoji_name", emojiName), ("$is_add", isAdd), ("$at", at), ("$remote_id", remoteId));
+
+        // In a peer's message, the SDK is woken again for this channel once the whole message is committed.
+        if (db is PeerWriterConnection { Owner: { } peerMessage })
+        {
+            peerMessage.OnChannelChanged(channelId);
+        }
+    }
 
     private static Post ReadPost(SqliteDataReader reader) => new()
     {

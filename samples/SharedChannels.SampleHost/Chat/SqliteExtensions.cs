@@ -4,33 +4,72 @@ namespace SharedChannels.Samples.Chat;
 
 /// <summary>
 /// Keeps the SQL code short: run a statement or a query with named parameters (<see langword="null"/> becomes SQL NULL,
-/// times become Unix milliseconds, booleans 0 or 1), in the connection's current transaction if any.
+/// times become Unix milliseconds, booleans 0 or 1), in the connection's current transaction if any. On the connection
+/// of peers' messages (<see cref="PeerWriterConnection"/>) the commands are kept, prepared, for the next message.
 /// </summary>
 internal static class SqliteExtensions
 {
     public static async Task<int> ExecuteAsync(this SqliteConnection db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using SqliteCommand command = Create(db, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        SqliteCommand command = Create(db, sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            Release(db, command);
+        }
     }
 
     public static async Task<object?> ScalarAsync(this SqliteConnection db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using SqliteCommand command = Create(db, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken);
+        SqliteCommand command = Create(db, sql, parameters);
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }
+        finally
+        {
+            Release(db, command);
+        }
     }
 
     public static async Task<List<T>> QueryAsync<T>(this SqliteConnection db, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        using SqliteCommand command = Create(db, sql, parameters);
-        using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        SqliteCommand command = Create(db, sql, parameters);
+        try
         {
-            rows.Add(read(reader));
-        }
+            using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
 
-        return rows;
+            return rows;
+        }
+        finally
+        {
+            Release(db, command);
+        }
+    }
+
+    /// <summary>Reads rows one at a time while <paramref name="take"/> accepts them; stops at the first it refuses.</summary>
+    public static async Task ReadWhileAsync<T>(this SqliteConnection db, string sql, Func<SqliteDataReader, T> read, Func<T, bool> take, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        SqliteCommand command = Create(db, sql, parameters);
+        try
+        {
+            using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken) && take(read(reader)))
+            {
+            }
+        }
+        finally
+        {
+            Release(db, command);
+        }
     }
 
     public static async Task<T?> QuerySingleAsync<T>(this SqliteConnection db, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
@@ -48,8 +87,17 @@ internal static class SqliteExtensions
 
     private static SqliteCommand Create(SqliteConnection db, string sql, (string Name, object? Value)[] parameters)
     {
-        SqliteCommand command = db.CreateCommand();
-        command.CommandText = sql;
+        SqliteCommand command;
+        if (db is PeerWriterConnection writer)
+        {
+            command = writer.Statement(sql);
+        }
+        else
+        {
+            command = db.CreateCommand();
+            command.CommandText = sql;
+        }
+
         foreach ((string name, object? value) in parameters)
         {
             command.Parameters.AddWithValue(name, value switch
@@ -62,5 +110,14 @@ internal static class SqliteExtensions
         }
 
         return command;
+    }
+
+    // Commands of the peers' connection stay prepared for the next use; the others are done with.
+    private static void Release(SqliteConnection db, SqliteCommand command)
+    {
+        if (db is not PeerWriterConnection)
+        {
+            command.Dispose();
+        }
     }
 }

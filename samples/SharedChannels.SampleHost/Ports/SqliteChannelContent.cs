@@ -48,8 +48,18 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
         await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
 
         // One read transaction: the change rows and the items' latest state come from the same snapshot.
-        using SqliteTransaction snapshot = db.BeginTransaction(deferred: true);
-        List<ChangeRow> rows = await db.QueryAsync(
+        using SqliteTransaction? snapshot = ChatDatabase.BeginTransactionUnlessShared(db, deferred: true);
+        var postIds = new List<string>();
+        var pagePosts = new HashSet<string>(StringComparer.Ordinal);
+        var reactions = new HashSet<(string PostId, string UserId, string Emoji)>();
+        var acknowledgements = new HashSet<(string PostId, string UserId)>();
+        var memberships = new List<MembershipChange>();
+        int taken = 0;
+        bool hasMore = false;
+
+        // Rows are read one at a time until the page is full: a page of 50 posts reads 51 rows, not the 1001 the
+        // statement allows (materializing those was most of the cost of reading a page).
+        await db.ReadWhileAsync(
             "SELECT seq, kind, post_id, user_id, emoji_name, is_add, at, remote_id FROM changes WHERE channel_id = $channel_id AND seq > $after ORDER BY seq LIMIT $limit;",
             reader => new ChangeRow(
                 reader.GetInt64(0),
@@ -60,48 +70,47 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
                 !reader.IsDBNull(5) && reader.GetBoolean(5),
                 reader.GetOptionalTime(6),
                 reader.GetOptionalString(7)),
+            row =>
+            {
+                bool newPost = row.Kind == ChangeKind.Post && !pagePosts.Contains(row.PostId!);
+                if ((newPost && postIds.Count == maxPosts) || taken == MaxChangesPerPage)
+                {
+                    hasMore = true;
+                    return false;
+                }
+
+                if (newPost)
+                {
+                    postIds.Add(row.PostId!);
+                    pagePosts.Add(row.PostId!);
+                }
+                else if (row.Kind == ChangeKind.Reaction)
+                {
+                    reactions.Add((row.PostId!, row.UserId!, row.EmojiName!));
+                }
+                else if (row.Kind == ChangeKind.Acknowledgement)
+                {
+                    acknowledgements.Add((row.PostId!, row.UserId!));
+                }
+                else if (row.Kind == ChangeKind.Membership)
+                {
+                    memberships.Add(new MembershipChange { ChannelId = channelId, UserId = row.UserId!, IsAdd = row.IsAdd, ChangeTime = row.At!.Value, RemoteId = row.RemoteId });
+                }
+
+                position = row.Seq;
+                taken++;
+                return true;
+            },
             cancellationToken,
             ("$channel_id", channelId), ("$after", position), ("$limit", MaxChangesPerPage + 1));
 
-        var postIds = new List<string>();
-        var reactions = new HashSet<(string PostId, string UserId, string Emoji)>();
-        var acknowledgements = new HashSet<(string PostId, string UserId)>();
-        var memberships = new List<MembershipChange>();
-        int taken = 0;
-        foreach (ChangeRow row in rows)
-        {
-            bool newPost = row.Kind == ChangeKind.Post && !postIds.Contains(row.PostId!);
-            if ((newPost && postIds.Count == maxPosts) || taken == MaxChangesPerPage)
-            {
-                break;
-            }
-
-            if (newPost)
-            {
-                postIds.Add(row.PostId!);
-            }
-            else if (row.Kind == ChangeKind.Reaction)
-            {
-                reactions.Add((row.PostId!, row.UserId!, row.EmojiName!));
-            }
-            else if (row.Kind == ChangeKind.Acknowledgement)
-            {
-                acknowledgements.Add((row.PostId!, row.UserId!));
-            }
-            else if (row.Kind == ChangeKind.Membership)
-            {
-                memberships.Add(new MembershipChange { ChannelId = channelId, UserId = row.UserId!, IsAdd = row.IsAdd, ChangeTime = row.At!.Value, RemoteId = row.RemoteId });
-            }
-
-            position = row.Seq;
-            taken++;
-        }
-
         // The latest state of each item: an edit made after this page is sent again with a later page, harmlessly.
-        var posts = new List<Post>();
+        // The page's posts in one query, in the order of the log (one query per post was a tenth of a sync).
+        Dictionary<string, Post> states = await ChatTables.GetPostsAsync(db, postIds, cancellationToken);
+        var posts = new List<Post>(postIds.Count);
         foreach (string id in postIds)
         {
-            if (await ChatTables.GetPostAsync(db, id, cancellationToken) is { } post)
+            if (states.TryGetValue(id, out Post? post))
             {
                 posts.Add(post);
             }
@@ -132,7 +141,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
             Acknowledgements = acknowledgementStates,
             MembershipChanges = memberships,
             NextCursor = position.ToString(CultureInfo.InvariantCulture),
-            HasMore = taken < rows.Count,
+            HasMore = hasMore,
         };
     }
 
@@ -181,10 +190,14 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
 
     private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
     {
+        // While the SDK applies a peer's message, its transaction covers the write (see PeerMessageTransaction).
         await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
-        using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
+        using SqliteTransaction? transaction = ChatDatabase.BeginTransactionUnlessShared(db, deferred: false);
         await write(db);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     private sealed record ChangeRow(long Seq, string Kind, string? PostId, string? UserId, string? EmojiName, bool IsAdd, DateTimeOffset? At, string? RemoteId);

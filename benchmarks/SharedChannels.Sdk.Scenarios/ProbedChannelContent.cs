@@ -1,0 +1,41 @@
+using SharedChannels.Content;
+
+namespace SharedChannels.Scenarios;
+
+/// <summary>
+/// B's <see cref="IChannelContent"/>: the sample's own port, unchanged, with a tap on <see cref="UpsertPostAsync"/> that
+/// reports each post the inner port has stored to the <see cref="ArrivalProbe"/>. Everything else is passed through.
+/// </summary>
+internal sealed class ProbedChannelContent(IChannelContent inner, ArrivalProbe probe) : IChannelContent
+{
+    public ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default) =>
+        inner.GetChannelAsync(channelId, cancellationToken);
+
+    public ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default) =>
+        inner.CreateChannelAsync(channel, teamId, cancellationToken);
+
+    public ValueTask<string> GetLatestCursorAsync(string channelId, CancellationToken cancellationToken = default) =>
+        inner.GetLatestCursorAsync(channelId, cancellationToken);
+
+    public ValueTask<ChannelChanges> ReadChangesAsync(string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken = default) =>
+        inner.ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken);
+
+    public ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default) =>
+        inner.GetPostAsync(postId, cancellationToken);
+
+    public async ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        await inner.UpsertPostAsync(post, cancellationToken);
+        probe.OnPostStored(post.Id);
+    }
+
+    public ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default) =>
+        inner.UpsertReactionAsync(reaction, cancellationToken);
+
+    public ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default) =>
+        inner.UpsertAcknowledgementAsync(acknowledgement, cancellationToken);
+
+    public ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default) =>
+        inner.ApplyMembershipChangeAsync(change, cancellationToken);
+}

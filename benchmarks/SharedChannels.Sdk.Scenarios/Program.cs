@@ -1,0 +1,92 @@
+// The performance scenarios: two sample hosts (samples/SharedChannels.SampleHost) on 127.0.0.1, SQLite on both sides,
+// a channel homed on A shared with B. See benchmarks/SCENARIOS.md.
+//
+//   dotnet run -c Release --project benchmarks/SharedChannels.Sdk.Scenarios -- [--messages N] [--max-posts-per-sync N]
+//
+// 1. catch-up: N posts written on A while its link to B is cut, then the link back: messages/s until B has them all,
+//    peak working set;
+// 2. live: posts at a steady rate on A's chat API, latency until each is stored on B (p50/p95/p99);
+// 3. floor: the catch-up's own request bodies posted to a Kestrel endpoint that only parses them; floor_ratio.
+//
+// Prints a table, then one "METRIC name=value" line per figure. Exits 1 with a message if a scenario fails.
+using System.Diagnostics;
+using System.Globalization;
+using SharedChannels;
+using SharedChannels.Scenarios;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+ScenarioOptions options;
+try
+{
+    options = ScenarioOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+const int WarmUpPosts = 60_000;
+long started = Stopwatch.GetTimestamp();
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+CancellationToken ct = cancellation.Token;
+
+Console.WriteLine($"SharedChannels scenarios on {Machine.Describe()}");
+TwoHosts? hosts = null;
+try
+{
+    hosts = await TwoHosts.StartAsync(options.MaxPostsPerSync, ct);
+    Console.WriteLine($"Started A at {hosts.A.Url} and B at {hosts.B.Url}, data in {hosts.Root}; channel shared from A to B.");
+
+    // Warm-up, not measured: every author posts once through the API (joining the channel; B learns the users), then
+    // a whole catch-up cycle runs (link cut, a backlog, link back), so that the JIT has compiled and tiered up the code
+    // the measured run uses. Without it, the JIT took a quarter of the first catch-up's time (see SCENARIOS.md).
+    Task<long> greeted = hosts.Probe.Expect(hosts.AuthorIds.Count);
+    foreach (string author in hosts.AuthorIds)
+    {
+        await hosts.ChatA.PostAsync(hosts.ChannelId, author, "hello", cancellationToken: ct);
+    }
+
+    await greeted.WaitAsync(TimeSpan.FromMinutes(1), ct);
+    string warmUpCapture = Path.Combine(hosts.Root, "warm-up-bodies.bin");
+    CatchUpResult warmUp = await CatchUpScenario.RunAsync(hosts, WarmUpPosts, warmUpCapture, quiet: true, ct);
+    File.Delete(warmUpCapture);
+    Console.WriteLine($"Warm-up: a catch-up of {WarmUpPosts:N0} posts ({warmUp.MessagesPerSecond:N0} messages/s, JIT {warmUp.JitTime.TotalSeconds:0.0} s).");
+
+    Console.WriteLine($"1. Catch-up of {options.Messages:N0} messages");
+    string capturePath = Path.Combine(hosts.Root, "catch-up-bodies.bin");
+    CatchUpResult catchUp = await CatchUpScenario.RunAsync(hosts, options.Messages, capturePath, quiet: false, ct);
+    Console.WriteLine($"  {catchUp.Elapsed.TotalSeconds:0.00} s, {catchUp.MessagesPerSecond:N0} messages/s, peak working set {catchUp.PeakWorkingSetBytes / 1048576.0:0} MB");
+
+    Console.WriteLine($"2. Live propagation of {options.LivePosts:N0} posts at {options.LiveRate}/s");
+    LiveResult live = await LiveScenario.RunAsync(hosts, options.LivePosts, options.LiveRate, ct);
+    Console.WriteLine($"  p50 {live.P50:0.00} ms, p99 {live.P99:0.00} ms");
+
+    Console.WriteLine($"3. Floor: {catchUp.Batches:N0} captured sync bodies to a parse-only endpoint");
+    FloorResult floor = await FloorScenario.RunAsync(capturePath, ct);
+    Console.WriteLine($"  {floor.Elapsed.TotalSeconds:0.000} s");
+
+    await hosts.DisposeAsync();
+    hosts = null;
+    Report.Print(options, catchUp, live, floor, Stopwatch.GetElapsedTime(started));
+    return 0;
+}
+catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException or SharedChannelsException or IOException)
+{
+    Console.Error.WriteLine($"The scenarios failed: {ex.Message}");
+    return 1;
+}
+finally
+{
+    if (hosts is not null)
+    {
+        await hosts.DisposeAsync();
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace SharedChannels.Scenarios;
+
+/// <summary>The command line: <c>[--messages N] [--live-posts N] [--rate N] [--max-posts-per-sync N]</c>.</summary>
+internal sealed record ScenarioOptions
+{
+    /// <summary>Gets the backlog written on A while B is down (catch-up and floor).</summary>
+    public int Messages { get; init; } = 100_000;
+
+    /// <summary>Gets the posts of the live propagation scenario.</summary>
+    public int LivePosts { get; init; } = 2_000;
+
+    /// <summary>Gets the steady rate of the live posts, per second.</summary>
+    public int LiveRate { get; init; } = 200;
+
+    /// <summary>Gets the SDK's <c>MaxPostsPerSync</c> on both hosts; 50 is the SDK's (and Mattermost's) default.</summary>
+    public int MaxPostsPerSync { get; init; } = SharedChannelsOptions.DefaultMaxPostsPerSync;
+
+    public static string Usage =>
+        "usage: dotnet run -c Release --project benchmarks/SharedChannels.Sdk.Scenarios -- " +
+        "[--messages N (100000)] [--live-posts N (2000)] [--rate posts/s (200)] [--max-posts-per-sync N (50)]";
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with the usage for anything else.</summary>
+    public static ScenarioOptions Parse(string[] args)
+    {
+        var options = new ScenarioOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            {
+                throw new ArgumentException($"'{name}' needs a positive whole number. {Usage}");
+            }
+
+            i++;
+            options = name switch
+            {
+                "--messages" => options with { Messages = value },
+                "--live-posts" => options with { LivePosts = value },
+                "--rate" => options with { LiveRate = value },
+                "--max-posts-per-sync" => options with { MaxPostsPerSync = value },
+                _ => throw new ArgumentException($"Unknown option '{name}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+}
