@@ -14,6 +14,7 @@ internal static class LiveScenario
     public static async Task<LiveResult> RunAsync(TwoHosts hosts, int posts, int rate, CancellationToken cancellationToken)
     {
         await hosts.WhenIdleAsync(cancellationToken);
+        (double fsyncP50, double fsyncP99) = DiskProbe.MeasureFsync(hosts.Root);
         hosts.Probe.ClearArrivals();
         hosts.Probe.KeepArrivalTimes = true;
         Task<long> lastStored = hosts.Probe.Expect(posts);
@@ -41,7 +42,7 @@ internal static class LiveScenario
 
             double[] latencies = [.. sent.Select(s => Stopwatch.GetElapsedTime(s.SentAt, hosts.Probe.Arrivals[s.PostId]).TotalMilliseconds).Order()];
             double[] api = [.. sent.Select(s => Stopwatch.GetElapsedTime(s.SentAt, s.AnsweredAt).TotalMilliseconds).Order()];
-            return new LiveResult(posts, rate, achievedRate, latencies, api[api.Length / 2]);
+            return new LiveResult(posts, rate, achievedRate, latencies, api, fsyncP50, fsyncP99);
         }
     }
 

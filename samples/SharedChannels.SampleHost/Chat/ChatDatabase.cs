@@ -13,6 +13,11 @@ namespace SharedChannels.Samples.Chat;
 /// transaction. Its <c>seq</c> column is the sync cursor: SQLite lets one writer at a time hold the write lock until
 /// it commits, so sequence numbers become visible in order and a reader never skips one (a gap-free cursor).
 /// A database with concurrent writers (PostgreSQL, SQL Server) needs more care than an identity column.
+/// <para>
+/// Writers of this process take turns at a gate (<see cref="OpenForWriteAsync"/>) rather than in SQLite's busy handler,
+/// and everything one peer's message writes is one transaction (<see cref="PeerMessageTransaction"/>): see
+/// benchmarks/SCENARIOS.md for what each of these changed.
+/// </para>
 /// </remarks>
 public sealed class ChatDatabase : IDisposable
 {
@@ -110,17 +115,20 @@ public sealed class ChatDatabase : IDisposable
         CREATE INDEX IF NOT EXISTS changes_by_channel ON changes (channel_id, seq);
         """;
 
-    // Per connection (SQLite does not keep it in the file): a writer that finds the write lock taken waits inside SQLite
-    // (sleeps of 1, 2, 5… ms) instead of getting SQLITE_BUSY, which Microsoft.Data.Sqlite retries only every 150 ms:
-    // two posts written at the same time made the second one 150 ms late. The setting stays with the native connection
-    // when the pool hands it out again, so it is applied once per native connection.
+    // Per connection (SQLite does not keep it in the file): a writer of another process, or one not going through the
+    // gate, that finds the write lock taken waits inside SQLite instead of getting SQLITE_BUSY, which
+    // Microsoft.Data.Sqlite retries only every 150 ms. The setting stays with the native connection when the pool hands
+    // it out again, so it is applied once per native connection.
     // Durability is SQLite's default (synchronous = FULL: a commit waits for its fsync), so what the SDK answered OK
     // for survives a power loss. A peer's message commits once (PeerMessageTransaction), which made that affordable.
     private const string ConnectionSettings = "PRAGMA busy_timeout = 30000;";
 
+    private static readonly TimeSpan WriterTimeout = TimeSpan.FromSeconds(30);
     private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
 
     private readonly string _connectionString;
+
+    // One writer of this process at a time: the peer's message being applied, or one of the host's own writes.
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private PeerWriterConnection? _writer;
 
@@ -173,6 +181,39 @@ public sealed class ChatDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a connection for a write (or a transaction that writes): the one of the peer's message being applied, if
+    /// any (see <see cref="OpenConnectionAsync"/>), or else a pooled connection once the writers of this process ahead
+    /// of it are done. SQLite lets one writer in at a time; waiting here wakes the next one as soon as the previous one
+    /// is done, where waiting in SQLite's busy handler means sleeping in growing steps (up to 100 ms) and polling, which
+    /// made the slowest posts of a steady stream take well over 100 ms.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The open connection; dispose it when done, which lets the next writer in.</returns>
+    /// <exception cref="TimeoutException">Another writer kept the database for 30 seconds.</exception>
+    public async Task<SqliteConnection> OpenForWriteAsync(CancellationToken cancellationToken = default)
+    {
+        if (PeerMessageTransaction.Find(this, cancellationToken) is { } peerMessage)
+        {
+            return await peerMessage.EnterAsync(cancellationToken);
+        }
+
+        await WaitForWriterGateAsync(cancellationToken);
+        var connection = new GatedConnection(_connectionString, _writerGate);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ConfigureAsync(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            // Disposing lets the next writer in.
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
@@ -190,10 +231,10 @@ public sealed class ChatDatabase : IDisposable
     internal static SqliteTransaction? BeginTransactionUnlessShared(SqliteConnection db, bool deferred) =>
         db is PeerWriterConnection ? null : db.BeginTransaction(deferred);
 
-    /// <summary>Waits for the connection peers' messages write through (one message at a time), opening it the first time.</summary>
+    /// <summary>Waits for the writer gate, then returns the connection peers' messages write through, opening it the first time.</summary>
     internal async Task<PeerWriterConnection> AcquireWriterAsync(CancellationToken cancellationToken)
     {
-        await _writerGate.WaitAsync(cancellationToken);
+        await WaitForWriterGateAsync(cancellationToken);
         try
         {
             if (_writer is null)
@@ -214,6 +255,15 @@ public sealed class ChatDatabase : IDisposable
     }
 
     internal void ReleaseWriter() => _writerGate.Release();
+
+    // As long as SQLite's own busy timeout: a writer that never finishes fails the others rather than hanging them.
+    private async Task WaitForWriterGateAsync(CancellationToken cancellationToken)
+    {
+        if (!await _writerGate.WaitAsync(WriterTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"Another write kept the chat database for {WriterTimeout.TotalSeconds:0} seconds.");
+        }
+    }
 
     private static async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

@@ -37,7 +37,7 @@ public sealed partial class ChatService(
         ArgumentNullException.ThrowIfNull(request);
         string username = RequireName(request.Username, "username");
         var user = new ChatUser { Id = Ids.NewId(), Username = username, UpdateAt = Now() };
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         try
         {
             await ChatTables.SaveUserAsync(db, user, request.IsAdmin, cancellationToken);
@@ -70,7 +70,7 @@ public sealed partial class ChatService(
     {
         ArgumentNullException.ThrowIfNull(request);
         string name = RequireName(request.Name, "emoji name");
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         await RequireLocalUserAsync(db, request.CreatorId, cancellationToken);
         await db.ExecuteAsync(
             "INSERT INTO custom_emoji (name, creator_id, create_at) VALUES ($name, $creator_id, $create_at) ON CONFLICT (name) DO NOTHING;",
@@ -94,7 +94,7 @@ public sealed partial class ChatService(
             CreatorId = request.CreatorId,
         };
 
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
         await RequireLocalUserAsync(db, request.CreatorId, cancellationToken);
         await ChatTables.InsertChannelAsync(db, channel, cancellationToken);
@@ -119,7 +119,7 @@ public sealed partial class ChatService(
             throw new ChatRequestException(400, "A post needs a message.");
         }
 
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
         _ = await ChatTables.GetChannelAsync(db, channelId, cancellationToken) ?? throw NotFound("channel", channelId);
         await RequireWritableAsync(channelId, cancellationToken);
@@ -188,7 +188,7 @@ public sealed partial class ChatService(
             throw new ChatRequestException(400, $"There is no emoji named '{request.EmojiName}' on this workspace.");
         }
 
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
         Post post = await RequireLivePostAsync(db, postId, cancellationToken);
         await RequireWritableAsync(post.ChannelId, cancellationToken);
@@ -244,7 +244,7 @@ public sealed partial class ChatService(
 
     private async Task ChangeOwnPostAsync(string postId, Func<Post, DateTimeOffset, Post> change, CancellationToken cancellationToken)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
         Post post = await RequireLivePostAsync(db, postId, cancellationToken);
         if (post.RemoteId is not null || post.Type != PostTypes.Normal)

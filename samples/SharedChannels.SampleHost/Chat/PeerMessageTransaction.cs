@@ -10,7 +10,8 @@ namespace SharedChannels.Samples.Chat;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The ports find the transaction through <see cref="ChatDatabase.OpenConnectionAsync"/>, and only for calls made with
+/// The ports find the transaction through <see cref="ChatDatabase.OpenConnectionAsync"/> and
+/// <see cref="ChatDatabase.OpenForWriteAsync"/>, and only for calls made with
 /// the request's own cancellation token, which the SDK passes down from its endpoint to every port it calls while
 /// handling the message. Work the SDK starts in the background meanwhile (its sync workers, which may be woken by the
 /// message) runs with other tokens, so it uses ordinary connections and never reads what is not committed yet. Were

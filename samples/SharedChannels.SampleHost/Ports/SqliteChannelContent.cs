@@ -29,7 +29,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         await ChatTables.InsertChannelAsync(db, channel with { TeamId = teamId }, cancellationToken);
     }
 
@@ -191,7 +191,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
     {
         // While the SDK applies a peer's message, its transaction covers the write (see PeerMessageTransaction).
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction? transaction = ChatDatabase.BeginTransactionUnlessShared(db, deferred: false);
         await write(db);
         if (transaction is not null)

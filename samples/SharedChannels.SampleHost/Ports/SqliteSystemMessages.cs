@@ -27,7 +27,7 @@ public sealed class SqliteSystemMessages(ChatDatabase database, TimeProvider tim
             CreateAt = now,
             UpdateAt = now,
         };
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         await ChatTables.SavePostAsync(db, post, cancellationToken);
     }
 }

@@ -30,7 +30,7 @@ public sealed class SqliteUserDirectory(ChatDatabase database) : IUserDirectory
     public async ValueTask UpsertRemoteUserAsync(ChatUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         await ChatTables.SaveUserAsync(db, user, isAdmin: false, cancellationToken);
     }
 
@@ -38,7 +38,7 @@ public sealed class SqliteUserDirectory(ChatDatabase database) : IUserDirectory
     public async ValueTask SetStatusAsync(UserStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
         await db.ExecuteAsync(
             """
             INSERT INTO statuses (user_id, status, manual, last_activity_at, dnd_end_time)
