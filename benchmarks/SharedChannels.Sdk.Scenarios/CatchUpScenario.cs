@@ -51,6 +51,7 @@ internal static class CatchUpScenario
             long jitMethods = JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
             memory.Stop();
             hosts.Transport.StopCapture();
+            long retained = GC.GetTotalMemory(forceFullCollection: true);
 
             // Check the outcome outside the measured time: every post once, nothing else.
             await hosts.WhenIdleAsync(cancellationToken);
@@ -61,7 +62,7 @@ internal static class CatchUpScenario
                 throw new InvalidOperationException($"After the catch-up A has {onA} posts and B {onB}; both should have {existingOnA + messages}.");
             }
 
-            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime);
+            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, retained, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime);
         }
     }
 

@@ -121,7 +121,8 @@ public sealed class ChatDatabase : IDisposable
     // it out again, so it is applied once per native connection.
     // Durability is SQLite's default (synchronous = FULL: a commit waits for its fsync), so what the SDK answered OK
     // for survives a power loss. A peer's message commits once (PeerMessageTransaction), which made that affordable.
-    private const string ConnectionSettings = "PRAGMA busy_timeout = 30000;";
+    // The log is checkpointed in the background (WalCheckpoints), not by the commits.
+    private const string ConnectionSettings = "PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0;";
 
     private static readonly TimeSpan WriterTimeout = TimeSpan.FromSeconds(30);
     private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
@@ -131,6 +132,7 @@ public sealed class ChatDatabase : IDisposable
     // One writer of this process at a time: the peer's message being applied, or one of the host's own writes.
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private PeerWriterConnection? _writer;
+    private WalCheckpoints? _checkpoints;
 
     private ChatDatabase(string path)
     {
@@ -151,6 +153,7 @@ public sealed class ChatDatabase : IDisposable
         // WAL lets the SDK read changes while the host writes.
         command.CommandText = "PRAGMA journal_mode = WAL;" + Schema;
         command.ExecuteNonQuery();
+        database._checkpoints = WalCheckpoints.Start(database);
         return database;
     }
 
@@ -217,6 +220,8 @@ public sealed class ChatDatabase : IDisposable
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
+        _checkpoints?.Dispose();
+        _checkpoints = null;
         _writer?.CloseForGood();
         _writer = null;
         _writerGate.Dispose();
