@@ -23,6 +23,16 @@ internal sealed class ProbedChannelContent(IChannelContent inner, ArrivalProbe p
     public ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default) =>
         inner.GetPostAsync(postId, cancellationToken);
 
+    // The optional methods too: a decorator that left them out would silently fall back to their defaults.
+    public ValueTask<IReadOnlyDictionary<string, Post>> GetPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default) =>
+        inner.GetPostsAsync(postIds, cancellationToken);
+
+    public ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default) =>
+        inner.GetReactionAsync(postId, userId, emojiName, cancellationToken);
+
+    public ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default) =>
+        inner.GetLatestMembershipChangeAsync(channelId, userId, cancellationToken);
+
     public async ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(post);

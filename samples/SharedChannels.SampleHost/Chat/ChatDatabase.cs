@@ -113,6 +113,8 @@ public sealed class ChatDatabase : IDisposable
             remote_id  TEXT
         );
         CREATE INDEX IF NOT EXISTS changes_by_channel ON changes (channel_id, seq);
+        -- The latest join or leave of a user (the SDK asks for it so a late, older change never undoes a newer one).
+        CREATE INDEX IF NOT EXISTS changes_memberships ON changes (channel_id, user_id, seq) WHERE kind = 'membership';
         """;
 
     // Per connection (SQLite does not keep it in the file): a writer of another process, or one not going through the

@@ -155,6 +155,22 @@ internal static class ChatTables
         await AppendChangeAsync(db, change.ChannelId, ChangeKind.Membership, cancellationToken, userId: change.UserId, isAdd: change.IsAdd, at: change.ChangeTime, remoteId: change.RemoteId);
     }
 
+    /// <summary>The latest membership change of a user in a channel, from the change log.</summary>
+    public static Task<MembershipChange?> GetLatestMembershipChangeAsync(SqliteConnection db, string channelId, string userId, CancellationToken cancellationToken) =>
+        db.QuerySingleAsync(
+            "SELECT is_add, at, remote_id FROM changes WHERE channel_id = $channel_id AND user_id = $user_id AND kind = 'membership' ORDER BY seq DESC LIMIT 1;",
+            reader => new MembershipChange
+            {
+                ChannelId = channelId,
+                UserId = userId,
+                IsAdd = reader.GetBoolean(0),
+                ChangeTime = reader.GetTime(1),
+                RemoteId = reader.GetOptionalString(2),
+            },
+            cancellationToken,
+            ("$channel_id", channelId),
+            ("$user_id", userId));
+
     // ---- users ----
 
     public static Task<ChatUser?> GetUserAsync(SqliteConnection db, string userId, CancellationToken cancellationToken) =>

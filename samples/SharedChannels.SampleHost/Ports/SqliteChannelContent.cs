@@ -152,6 +152,28 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
         return await ChatTables.GetPostAsync(db, postId, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyDictionary<string, Post>> GetPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(postIds);
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.GetPostsAsync(db, postIds, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.GetReactionAsync(db, postId, userId, emojiName, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.GetLatestMembershipChangeAsync(db, channelId, userId, cancellationToken);
+    }
+
     // Items from peers: stored and logged like local ones (so they are relayed to other workspaces), but not
     // notified: the SDK relays what it applied by itself.
 

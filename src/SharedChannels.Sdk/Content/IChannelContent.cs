@@ -44,6 +44,29 @@ public interface IChannelContent
     /// <returns>The post.</returns>
     ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gets several posts by id, deleted ones included; ids that do not exist are left out. The SDK reads the posts an
+    /// incoming batch refers to with one call. The default implementation calls <see cref="GetPostAsync"/> once per
+    /// id: implement it with one query when a lookup costs a round trip to a database.
+    /// </summary>
+    /// <param name="postIds">The posts' ids (no duplicates).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The posts found, by id.</returns>
+    async ValueTask<IReadOnlyDictionary<string, Post>> GetPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(postIds);
+        var found = new Dictionary<string, Post>(postIds.Count, StringComparer.Ordinal);
+        foreach (string id in postIds)
+        {
+            if (await GetPostAsync(id, cancellationToken).ConfigureAwait(false) is { } post)
+            {
+                found[id] = post;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Creates or replaces a post from a peer (same id). The SDK has already checked rights and ordering.</summary>
     /// <param name="post">The post's new state, with <see cref="Post.RemoteId"/> set to the connection it came from.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

@@ -35,6 +35,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<UserStatus>> _statuses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
+    private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), PageReadAhead> _readAhead = new();
     private readonly object _idleGate = new();
     private TaskCompletionSource _idleSignal = NewSignal();
     private int _routing;
@@ -72,13 +73,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     public void NotifyChannelChanged(string channelId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channelId);
-        if (!_options.CurrentValue.EnableSharedChannels || !_options.CurrentValue.EnableRemoteClusterService)
-        {
-            return;
-        }
-
-        Interlocked.Increment(ref _routing);
-        _ = RouteAsync(channelId);
+        NotifyChannelChanged(channelId, exceptConnectionId: null);
     }
 
     /// <summary>
@@ -149,6 +144,18 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         _workers.Clear();
     }
 
+    /// <summary>Wakes the workers of a channel's connections, except <paramref name="exceptConnectionId"/> (the peer a relayed change came from).</summary>
+    internal void NotifyChannelChanged(string channelId, string? exceptConnectionId)
+    {
+        if (!_options.CurrentValue.EnableSharedChannels || !_options.CurrentValue.EnableRemoteClusterService)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _routing);
+        _ = RouteAsync(channelId, exceptConnectionId);
+    }
+
     internal bool IsIdle => Volatile.Read(ref _routing) == 0 && _workers.Values.All(w => w.IsIdle);
 
     /// <summary>Wakes the worker of a connection for every channel shared with it (catch-up after an interruption or a restart).</summary>
@@ -175,6 +182,11 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         {
             await worker.DisposeAsync().ConfigureAwait(false);
         }
+
+        foreach ((string ConnectionId, string ChannelId) key in _readAhead.Keys.Where(k => k.ConnectionId == connectionId))
+        {
+            _readAhead.TryRemove(key, out _);
+        }
     }
 
     /// <summary>The channels shared between this workspace and a connection, in either direction.</summary>
@@ -186,7 +198,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         return ids;
     }
 
-    private async Task RouteAsync(string channelId)
+    private async Task RouteAsync(string channelId, string? exceptConnectionId)
     {
         try
         {
@@ -198,13 +210,17 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
             if (channel.HomeConnectionId is { } home)
             {
-                GetWorker(home).Enqueue(channelId);
+                if (home != exceptConnectionId)
+                {
+                    GetWorker(home).Enqueue(channelId);
+                }
+
                 return;
             }
 
             foreach (SharedChannelRemote remote in await _channels.ListRemotesAsync(channelId).ConfigureAwait(false))
             {
-                if (remote.InvitationAccepted)
+                if (remote.InvitationAccepted && remote.ConnectionId != exceptConnectionId)
                 {
                     GetWorker(remote.ConnectionId).Enqueue(channelId);
                 }
@@ -291,7 +307,14 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
 
         SyncCursor? cursor = await _syncState.GetCursorAsync(channelId, connectionId, cancellationToken).ConfigureAwait(false);
-        ChannelChanges page = await _host.Content.ReadChangesAsync(channelId, cursor?.Cursor, _options.CurrentValue.EffectiveMaxPostsPerSync, cancellationToken).ConfigureAwait(false);
+        int maxPosts = _options.CurrentValue.EffectiveMaxPostsPerSync;
+        ChannelChanges page = await ReadPageAsync(connectionId, channelId, cursor?.Cursor, maxPosts, cancellationToken).ConfigureAwait(false);
+        if (page.HasMore)
+        {
+            // Catching up: the next page is read while this one is on the wire and being applied by the peer.
+            StartReadAhead(connectionId, channelId, page.NextCursor, maxPosts, cancellationToken);
+        }
+
         List<UserStatus> statuses = TakeStatuses(connectionId);
         SyncMsgDto? message;
         try
@@ -315,6 +338,42 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         }
 
         return page.HasMore;
+    }
+
+    /// <summary>
+    /// Reads a page of changes, or takes the one read ahead for the same cursor. A page read ahead is as valid as one
+    /// read now: whatever changed since comes after its cursor and is read with a later page.
+    /// </summary>
+    private async Task<ChannelChanges> ReadPageAsync(string connectionId, string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken)
+    {
+        if (_readAhead.TryRemove((connectionId, channelId), out PageReadAhead? ahead) &&
+            ahead.Cursor == cursor && ahead.MaxPosts == maxPosts &&
+            await ahead.Page.ConfigureAwait(false) is { } page)
+        {
+            return page;
+        }
+
+        return await _host.Content.ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void StartReadAhead(string connectionId, string channelId, string cursor, int maxPosts, CancellationToken cancellationToken)
+    {
+        // On the thread pool: a host whose reads complete synchronously must not delay the send.
+        Task<ChannelChanges?> page = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    return await _host.Content.ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Read again when the page is due, where a failure is retried and logged like any other.
+                    return null;
+                }
+            },
+            CancellationToken.None);
+        _readAhead[(connectionId, channelId)] = new PageReadAhead(cursor, maxPosts, page);
     }
 
     /// <summary>Sends a batch; returns <see langword="false"/> when the peer no longer has the channel.</summary>
@@ -491,4 +550,6 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             queue.Enqueue(status);
         }
     }
+
+    private sealed record PageReadAhead(string Cursor, int MaxPosts, Task<ChannelChanges?> Page);
 }

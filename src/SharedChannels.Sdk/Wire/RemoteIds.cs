@@ -37,7 +37,7 @@ internal static class RemoteIds
     /// Whether <paramref name="value"/> has the shape of an id: 26 lower-case ASCII letters or digits. As lenient as
     /// Mattermost's own check: peers generate ids, and only their shape is ours to enforce.
     /// </summary>
-    public static bool IsValid(string? value)
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value)
     {
         if (value is null || value.Length != 26)
         {

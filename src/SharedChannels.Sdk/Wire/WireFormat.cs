@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -6,23 +7,34 @@ namespace SharedChannels.Wire;
 /// <summary>Builds and reads the frames and replies of the remote-cluster protocol.</summary>
 internal static class WireFormat
 {
+    private static readonly JsonEncodedText RemoteIdName = JsonEncodedText.Encode("remote_id");
+    private static readonly JsonEncodedText MsgName = JsonEncodedText.Encode("msg");
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText TopicName = JsonEncodedText.Encode("topic");
+    private static readonly JsonEncodedText CreateAtName = JsonEncodedText.Encode("create_at");
+    private static readonly JsonEncodedText PayloadName = JsonEncodedText.Encode("payload");
     private static readonly byte[] OkReply = JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusOk }, WireJsonContext.Default.ReplyDto);
 
     /// <summary>Serializes a frame <c>{"remote_id":…,"msg":{"id","topic","create_at","payload"}}</c>.</summary>
+    /// <remarks>The same bytes as serializing a <see cref="FrameDto"/>, with the payload written in place rather than through a <see cref="JsonElement"/>.</remarks>
     public static byte[] Frame<T>(string remoteId, string topic, long createAt, T payload, JsonTypeInfo<T> payloadType, string? messageId = null)
     {
-        var frame = new FrameDto
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            RemoteId = remoteId,
-            Msg = new MessageDto
-            {
-                Id = messageId ?? RemoteIds.NewId(),
-                Topic = topic,
-                CreateAt = createAt,
-                Payload = JsonSerializer.SerializeToElement(payload, payloadType),
-            },
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(frame, WireJsonContext.Default.FrameDto);
+            writer.WriteStartObject();
+            writer.WriteString(RemoteIdName, remoteId);
+            writer.WriteStartObject(MsgName);
+            writer.WriteString(IdName, messageId ?? RemoteIds.NewId());
+            writer.WriteString(TopicName, topic);
+            writer.WriteNumber(CreateAtName, createAt);
+            writer.WritePropertyName(PayloadName);
+            JsonSerializer.Serialize(writer, payload, payloadType);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Reads a frame; throws <see cref="JsonException"/> for malformed JSON.</summary>

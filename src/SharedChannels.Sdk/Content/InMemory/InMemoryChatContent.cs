@@ -409,6 +409,25 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, Post>> GetPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(postIds);
+        var found = new Dictionary<string, Post>(postIds.Count, StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (string id in postIds)
+            {
+                if (_posts.TryGetValue(id, out Post? post))
+                {
+                    found[id] = post;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, Post>>(found);
+    }
+
+    /// <inheritdoc />
     public ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(post);

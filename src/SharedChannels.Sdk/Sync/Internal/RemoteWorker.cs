@@ -53,10 +53,13 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
     {
         lock (_gate)
         {
-            if (_pending.Add(channelId))
+            if (!_pending.Add(channelId))
             {
-                _order.Enqueue(channelId);
+                // Already due: the loop takes it from the queue; another wake-up would find nothing to do.
+                return;
             }
+
+            _order.Enqueue(channelId);
         }
 
         _signal.Release();

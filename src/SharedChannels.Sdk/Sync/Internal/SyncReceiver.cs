@@ -21,6 +21,10 @@ namespace SharedChannels.Sync.Internal;
 /// shared with it, and nothing in a channel it may only read. Each refused item is reported back with its
 /// reason and changes nothing; applying the same message twice gives the same state.
 /// </summary>
+/// <remarks>
+/// One message is applied with one read of the posts it refers to (<see cref="IChannelContent.GetPostsAsync"/>) and
+/// one lookup per distinct user: what the message itself changes is tracked, not read back.
+/// </remarks>
 internal sealed class SyncReceiver(
     ISharedChannelStore channels,
     HostPorts host,
@@ -54,10 +58,11 @@ internal sealed class SyncReceiver(
         await ApplyMembershipsAsync(context, message.MembershipChanges, cancellationToken).ConfigureAwait(false);
 
         Log.BatchApplied(logger, channelId, connectionId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, context.Response.UsersSyncd.Count, context.Response.ItemErrors?.Count ?? 0);
-        if (context.Changed)
+        if (context.Changed && channel.IsHome)
         {
-            // Relay: what this peer sent goes on to the other workspaces sharing the channel.
-            sync.NotifyChannelChanged(channelId);
+            // Relay: what this peer sent goes on to the other workspaces sharing the channel. Only the home relays,
+            // and never back to the sender (it would read the page only to drop every item as its own echo).
+            sync.NotifyChannelChanged(channelId, exceptConnectionId: connectionId);
         }
 
         return JsonSerializer.SerializeToElement(context.Response, WireJsonContext.Default.SyncResponseDto);
@@ -88,7 +93,7 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
-            ChatUser? existing = await host.Users.GetUserAsync(id, cancellationToken).ConfigureAwait(false);
+            ChatUser? existing = await GetUserAsync(context, id, cancellationToken).ConfigureAwait(false);
             if (existing is not null && existing.RemoteId != context.Connection.RemoteId)
             {
                 context.Refuse(this, "user", id, existing.IsRemote ? "the user belongs to another workspace" : "the user belongs to this workspace");
@@ -119,6 +124,7 @@ internal sealed class SyncReceiver(
             if (existing != user)
             {
                 await host.Users.UpsertRemoteUserAsync(user, cancellationToken).ConfigureAwait(false);
+                context.Users[id] = user;
             }
 
             context.Response.UsersSyncd.Add(id);
@@ -144,8 +150,16 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyPostsAsync(ApplyContext context, List<PostDto>? posts, CancellationToken cancellationToken)
     {
+        if (posts is not { Count: > 0 })
+        {
+            return;
+        }
+
+        // The stored versions of the batch's posts and thread roots, in one read.
+        await LoadPostsAsync(context, posts.Where(p => p is not null).SelectMany(p => new[] { p.Id, p.RootId }), cancellationToken).ConfigureAwait(false);
+
         // Roots before replies, whatever order the peer used.
-        foreach (PostDto? dto in (posts ?? []).OrderBy(p => string.IsNullOrEmpty(p?.RootId) ? 0 : 1))
+        foreach (PostDto? dto in posts.OrderBy(p => string.IsNullOrEmpty(p?.RootId) ? 0 : 1))
         {
             if (dto is null)
             {
@@ -173,14 +187,14 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
-            Post? existing = await host.Content.GetPostAsync(post.Id, cancellationToken).ConfigureAwait(false);
+            Post? existing = context.Posts.GetValueOrDefault(post.Id);
             if (existing is not null && (existing.UserId != post.UserId || existing.ChannelId != post.ChannelId))
             {
                 context.Refuse(this, "post", post.Id, "a post with this id already exists with another author or channel");
                 continue;
             }
 
-            if (post.IsReply && await host.Content.GetPostAsync(post.RootId, cancellationToken).ConfigureAwait(false) is { } root && root.ChannelId != post.ChannelId)
+            if (post.IsReply && context.Posts.GetValueOrDefault(post.RootId) is { } root && root.ChannelId != post.ChannelId)
             {
                 context.Refuse(this, "post", post.Id, "the thread root is in another channel");
                 continue;
@@ -194,7 +208,9 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
-            await host.Content.UpsertPostAsync(post with { Message = await RewriteMentionsAsync(post.Message, context.MentionTransforms, cancellationToken).ConfigureAwait(false) }, cancellationToken).ConfigureAwait(false);
+            Post stored = post with { Message = await RewriteMentionsAsync(context, post.Message, cancellationToken).ConfigureAwait(false) };
+            await host.Content.UpsertPostAsync(stored, cancellationToken).ConfigureAwait(false);
+            context.Posts[stored.Id] = stored;
             context.Changed = true;
             SharedChannelsMetrics.ItemsApplied.Add(1, new KeyValuePair<string, object?>("kind", "post"));
         }
@@ -202,6 +218,7 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyReactionsAsync(ApplyContext context, List<ReactionDto>? reactions, CancellationToken cancellationToken)
     {
+        await LoadPostsAsync(context, (reactions ?? []).Select(r => r?.PostId), cancellationToken).ConfigureAwait(false);
         foreach (ReactionDto? dto in reactions ?? [])
         {
             if (dto is null)
@@ -219,7 +236,7 @@ internal sealed class SyncReceiver(
             }
 
             if (await CheckWriteAsync(context, "reaction", id, reaction.ChannelId, reaction.UserId, cancellationToken).ConfigureAwait(false) is not true ||
-                !await CheckPostInChannelAsync(context, "reaction", reaction.PostId, cancellationToken).ConfigureAwait(false))
+                !CheckPostInChannel(context, "reaction", reaction.PostId))
             {
                 continue;
             }
@@ -241,6 +258,7 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyAcknowledgementsAsync(ApplyContext context, List<AcknowledgementDto>? acknowledgements, CancellationToken cancellationToken)
     {
+        await LoadPostsAsync(context, (acknowledgements ?? []).Select(a => a?.PostId), cancellationToken).ConfigureAwait(false);
         foreach (AcknowledgementDto? dto in acknowledgements ?? [])
         {
             if (dto is null)
@@ -258,7 +276,7 @@ internal sealed class SyncReceiver(
             }
 
             if (await CheckWriteAsync(context, "acknowledgement", id, ack.ChannelId, ack.UserId, cancellationToken, allowedReadOnly: true).ConfigureAwait(false) is not true ||
-                !await CheckPostInChannelAsync(context, "acknowledgement", ack.PostId, cancellationToken).ConfigureAwait(false))
+                !CheckPostInChannel(context, "acknowledgement", ack.PostId))
             {
                 continue;
             }
@@ -363,9 +381,10 @@ internal sealed class SyncReceiver(
         return true;
     }
 
-    private async Task<bool> CheckPostInChannelAsync(ApplyContext context, string kind, string postId, CancellationToken cancellationToken)
+    /// <summary>Checks against the posts loaded for this message (<see cref="LoadPostsAsync"/>), which include the ones it stored.</summary>
+    private bool CheckPostInChannel(ApplyContext context, string kind, string postId)
     {
-        if (await host.Content.GetPostAsync(postId, cancellationToken).ConfigureAwait(false) is { } post && post.ChannelId == context.ChannelId)
+        if (context.Posts.GetValueOrDefault(postId) is { } post && post.ChannelId == context.ChannelId)
         {
             return true;
         }
@@ -374,23 +393,69 @@ internal sealed class SyncReceiver(
         return false;
     }
 
-    private async Task<bool> OwnsUserAsync(ApplyContext context, string userId, CancellationToken cancellationToken) =>
-        await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user && user.RemoteId == context.Connection.RemoteId;
-
-    private async Task<string> RewriteMentionsAsync(string message, Dictionary<string, string>? transforms, CancellationToken cancellationToken)
+    /// <summary>Reads the stored versions of the posts not yet known to this message, with one call to the host.</summary>
+    private async Task LoadPostsAsync(ApplyContext context, IEnumerable<string?> postIds, CancellationToken cancellationToken)
     {
-        if (transforms is null || transforms.Count == 0)
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string? id in postIds)
+        {
+            if (RemoteIds.IsValid(id) && !context.LoadedPosts.Contains(id))
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<string, Post> found = await host.Content.GetPostsAsync(missing, cancellationToken).ConfigureAwait(false);
+        foreach (string id in missing)
+        {
+            context.LoadedPosts.Add(id);
+            if (found.TryGetValue(id, out Post? post))
+            {
+                context.Posts[id] = post;
+            }
+        }
+    }
+
+    /// <summary>A user as this message knows it: looked up once, then kept with what the message changed.</summary>
+    private async ValueTask<ChatUser?> GetUserAsync(ApplyContext context, string userId, CancellationToken cancellationToken)
+    {
+        if (!context.Users.TryGetValue(userId, out ChatUser? user))
+        {
+            user = await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
+            context.Users[userId] = user;
+        }
+
+        return user;
+    }
+
+    private async Task<bool> OwnsUserAsync(ApplyContext context, string userId, CancellationToken cancellationToken) =>
+        await GetUserAsync(context, userId, cancellationToken).ConfigureAwait(false) is { } user && user.RemoteId == context.Connection.RemoteId;
+
+    private async Task<string> RewriteMentionsAsync(ApplyContext context, string message, CancellationToken cancellationToken)
+    {
+        if (context.MentionTransforms is not { Count: > 0 } transforms)
         {
             return message;
         }
 
-        var replacements = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach ((string mention, string? userId) in transforms)
+        // The same for every post of the message: built once, after the message's users were applied.
+        if (context.MentionReplacements is not { } replacements)
         {
-            if (userId is not null && await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is { } user)
+            replacements = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach ((string mention, string? userId) in transforms)
             {
-                replacements[mention] = user.Username;
+                if (userId is not null && await GetUserAsync(context, userId, cancellationToken).ConfigureAwait(false) is { } user)
+                {
+                    replacements[mention] = user.Username;
+                }
             }
+
+            context.MentionReplacements = replacements;
         }
 
         return MentionRewriter.Rewrite(message, replacements);
@@ -410,6 +475,18 @@ internal sealed class SyncReceiver(
         public Dictionary<string, string>? MentionTransforms { get; } = mentionTransforms;
 
         public SyncResponseDto Response { get; } = new();
+
+        /// <summary>Gets the users this message looked up or stored (<see langword="null"/>: no such user).</summary>
+        public Dictionary<string, ChatUser?> Users { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the stored posts this message loaded or stored, by id.</summary>
+        public Dictionary<string, Post> Posts { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets the ids already looked up, found or not.</summary>
+        public HashSet<string> LoadedPosts { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Gets or sets the local usernames of the message's mention transforms, once built.</summary>
+        public Dictionary<string, string>? MentionReplacements { get; set; }
 
         public bool Changed { get; set; }
 
