@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace SharedChannels.Scenarios;
 
-/// <summary>The command line: <c>[--messages N] [--live-posts N] [--rate N] [--max-posts-per-sync N]</c>.</summary>
+/// <summary>
+/// The command line: <c>[--messages N] [--live-posts N] [--rate N] [--max-posts-per-sync N]
+/// [--max-posts-per-sync-to-sdk-peers N] [--in-flight N]</c>.
+/// </summary>
 internal sealed record ScenarioOptions
 {
     /// <summary>Gets the backlog written on A while B is down (catch-up and floor).</summary>
@@ -17,9 +20,25 @@ internal sealed record ScenarioOptions
     /// <summary>Gets the SDK's <c>MaxPostsPerSync</c> on both hosts; 50 is the SDK's (and Mattermost's) default.</summary>
     public int MaxPostsPerSync { get; init; } = SharedChannelsOptions.DefaultMaxPostsPerSync;
 
+    /// <summary>Gets the SDK's <c>MaxPostsPerSyncToSdkPeers</c> on both hosts (the hosts are SDK peers of each other).</summary>
+    public int MaxPostsPerSyncToSdkPeers { get; init; } = SharedChannelsOptions.DefaultMaxPostsPerSyncToSdkPeers;
+
+    /// <summary>Gets the SDK's <c>MaxSyncRequestsInFlight</c> on both hosts.</summary>
+    public int MaxSyncRequestsInFlight { get; init; } = SharedChannelsOptions.DefaultMaxSyncRequestsInFlight;
+
+    /// <summary>Applies these settings to a host's SDK options.</summary>
+    public void Configure(SharedChannelsOptions sdk)
+    {
+        ArgumentNullException.ThrowIfNull(sdk);
+        sdk.MaxPostsPerSync = MaxPostsPerSync;
+        sdk.MaxPostsPerSyncToSdkPeers = MaxPostsPerSyncToSdkPeers;
+        sdk.MaxSyncRequestsInFlight = MaxSyncRequestsInFlight;
+    }
+
     public static string Usage =>
         "usage: dotnet run -c Release --project benchmarks/SharedChannels.Sdk.Scenarios -- " +
-        "[--messages N (100000)] [--live-posts N (2000)] [--rate posts/s (200)] [--max-posts-per-sync N (50)]";
+        "[--messages N (100000)] [--live-posts N (2000)] [--rate posts/s (200)] [--max-posts-per-sync N (50)] " +
+        "[--max-posts-per-sync-to-sdk-peers N (500)] [--in-flight N (4)]";
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with the usage for anything else.</summary>
     public static ScenarioOptions Parse(string[] args)
@@ -40,6 +59,8 @@ internal sealed record ScenarioOptions
                 "--live-posts" => options with { LivePosts = value },
                 "--rate" => options with { LiveRate = value },
                 "--max-posts-per-sync" => options with { MaxPostsPerSync = value },
+                "--max-posts-per-sync-to-sdk-peers" => options with { MaxPostsPerSyncToSdkPeers = value },
+                "--in-flight" => options with { MaxSyncRequestsInFlight = value },
                 _ => throw new ArgumentException($"Unknown option '{name}'. {Usage}"),
             };
         }

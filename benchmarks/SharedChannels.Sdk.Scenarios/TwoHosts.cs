@@ -53,16 +53,16 @@ internal sealed class TwoHosts : IAsyncDisposable
 
     public string ChannelId { get; private set; } = string.Empty;
 
-    public static async Task<TwoHosts> StartAsync(int maxPostsPerSync, CancellationToken cancellationToken)
+    public static async Task<TwoHosts> StartAsync(Action<SharedChannelsOptions> configureSdk, CancellationToken cancellationToken)
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-scenarios-" + Guid.NewGuid().ToString("N")[..8]);
         var probe = new ArrivalProbe();
-        SampleHostOptions aOptions = Options(Path.Combine(root, "a"), maxPostsPerSync, services =>
+        SampleHostOptions aOptions = Options(Path.Combine(root, "a"), configureSdk, services =>
         {
             services.TryAddSingleton(sp => new ControlledTransport(sp.GetRequiredService<HttpRemoteTransport>()));
             services.Replace(ServiceDescriptor.Singleton<IRemoteTransport>(sp => sp.GetRequiredService<ControlledTransport>()));
         });
-        SampleHostOptions bOptions = Options(Path.Combine(root, "b"), maxPostsPerSync, services =>
+        SampleHostOptions bOptions = Options(Path.Combine(root, "b"), configureSdk, services =>
         {
             services.TryAddSingleton<SqliteChannelContent>();
             services.Replace(ServiceDescriptor.Singleton<IChannelContent>(sp => new ProbedChannelContent(sp.GetRequiredService<SqliteChannelContent>(), probe)));
@@ -119,13 +119,13 @@ internal sealed class TwoHosts : IAsyncDisposable
         }
     }
 
-    private static SampleHostOptions Options(string dataDirectory, int maxPostsPerSync, Action<IServiceCollection> configureServices) => new()
+    private static SampleHostOptions Options(string dataDirectory, Action<SharedChannelsOptions> configureSdk, Action<IServiceCollection> configureServices) => new()
     {
         DataDirectory = dataDirectory,
 
         // The outage makes A log a warning per failed attempt and ping: expected here, and noise in the report.
         MinimumLogLevel = LogLevel.Error,
-        ConfigureSharedChannels = o => o.MaxPostsPerSync = maxPostsPerSync,
+        ConfigureSharedChannels = configureSdk,
         ConfigureServices = configureServices,
     };
 

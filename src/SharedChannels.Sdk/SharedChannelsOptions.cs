@@ -12,6 +12,12 @@ public sealed class SharedChannelsOptions
     /// <summary>The default for <see cref="MaxPostsPerSync"/>.</summary>
     public const int DefaultMaxPostsPerSync = 50;
 
+    /// <summary>The default for <see cref="MaxPostsPerSyncToSdkPeers"/>.</summary>
+    public const int DefaultMaxPostsPerSyncToSdkPeers = 500;
+
+    /// <summary>The default for <see cref="MaxSyncRequestsInFlight"/>.</summary>
+    public const int DefaultMaxSyncRequestsInFlight = 4;
+
     /// <summary>
     /// Gets or sets a value indicating whether secure connections (the remote-cluster service) are enabled.
     /// Off by default. Without it, connections cannot be created or accepted and inbound frames are refused.
@@ -32,6 +38,25 @@ public sealed class SharedChannelsOptions
     /// <see cref="DefaultMaxPostsPerSync"/> (50), as in Mattermost.
     /// </summary>
     public int MaxPostsPerSync { get; set; } = DefaultMaxPostsPerSync;
+
+    /// <summary>
+    /// Gets or sets the maximum number of posts in one sync message to a peer running this SDK (recognized at
+    /// confirmation by the features it announces). Such a peer applies a message in one go, and a host that commits
+    /// once per message (as the sample host does) pays one durable commit per message, so a backlog catches up
+    /// several times faster in larger messages; a single change is sent at once whatever this is. A message the
+    /// peer refuses as too large (HTTP 413) is split in halves until it fits. Never below
+    /// <see cref="MaxPostsPerSync"/>; values below 1 mean <see cref="DefaultMaxPostsPerSyncToSdkPeers"/> (500).
+    /// </summary>
+    public int MaxPostsPerSyncToSdkPeers { get; set; } = DefaultMaxPostsPerSyncToSdkPeers;
+
+    /// <summary>
+    /// Gets or sets how many sync messages of one channel may be on their way to a peer at once while it catches up.
+    /// Applies only to peers running this SDK (recognized at confirmation by the features they announce), whose
+    /// receiver gives the same result whatever order the messages arrive in; Mattermost peers always get one at a
+    /// time, as Mattermost sends them. The cursor still only moves past messages the peer accepted, in order. Values
+    /// below 1 mean <see cref="DefaultMaxSyncRequestsInFlight"/>; 1 sends one at a time to every peer.
+    /// </summary>
+    public int MaxSyncRequestsInFlight { get; set; } = DefaultMaxSyncRequestsInFlight;
 
     /// <summary>
     /// Gets or sets this workspace's public site URL (absolute http or https), sent to peers in invitations and
@@ -71,4 +96,10 @@ public sealed class SharedChannelsOptions
 
     /// <summary>Gets the effective batch size: <see cref="MaxPostsPerSync"/>, or 50 when it is below 1.</summary>
     internal int EffectiveMaxPostsPerSync => MaxPostsPerSync < 1 ? DefaultMaxPostsPerSync : MaxPostsPerSync;
+
+    /// <summary>Gets the effective batch size toward SDK peers: <see cref="MaxPostsPerSyncToSdkPeers"/> (500 when below 1), at least <see cref="EffectiveMaxPostsPerSync"/>.</summary>
+    internal int EffectiveMaxPostsPerSyncToSdkPeers => Math.Max(EffectiveMaxPostsPerSync, MaxPostsPerSyncToSdkPeers < 1 ? DefaultMaxPostsPerSyncToSdkPeers : MaxPostsPerSyncToSdkPeers);
+
+    /// <summary>Gets the effective window toward SDK peers: <see cref="MaxSyncRequestsInFlight"/>, or 4 when it is below 1.</summary>
+    internal int EffectiveMaxSyncRequestsInFlight => MaxSyncRequestsInFlight < 1 ? DefaultMaxSyncRequestsInFlight : MaxSyncRequestsInFlight;
 }

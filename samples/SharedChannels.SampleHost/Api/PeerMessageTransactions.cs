@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SharedChannels.Samples.Chat;
+using SharedChannels.Storage;
 using SharedChannels.Sync;
 
 namespace SharedChannels.Samples.Api;
@@ -28,6 +29,7 @@ internal static partial class PeerMessageTransactions
         Stream answer = context.Response.Body;
         using var heldBack = new MemoryStream();
         string[] changedChannels;
+        string[] locallyChangedChannels;
         await using (PeerMessageTransaction transaction = PeerMessageTransaction.Begin(database, context.RequestAborted))
         {
             context.Response.Body = heldBack;
@@ -65,14 +67,22 @@ internal static partial class PeerMessageTransactions
             }
 
             changedChannels = [.. transaction.ChangedChannels];
+            locallyChangedChannels = [.. transaction.LocallyChangedChannels];
         }
 
         // The SDK was told about these channels while it applied the message, before the commit: its workers may have
-        // looked too early. Now the rows are visible, so relaying to other workspaces goes on.
+        // looked too early. Now the rows are visible, so it is woken again where it has something to send: changes of
+        // this workspace's own, and the peer's items in a channel homed here (the home relays them to the other
+        // workspaces). A workspace that received a channel never sends a peer's items anywhere, so it is not woken
+        // for them (its worker would read them only to drop them as the peer's own).
         SharedChannelSync sync = context.RequestServices.GetRequiredService<SharedChannelSync>();
+        ISharedChannelStore channels = context.RequestServices.GetRequiredService<ISharedChannelStore>();
         foreach (string channelId in changedChannels)
         {
-            sync.NotifyChannelChanged(channelId);
+            if (locallyChangedChannels.Contains(channelId) || await channels.GetChannelAsync(channelId, context.RequestAborted) is { IsHome: true })
+            {
+                sync.NotifyChannelChanged(channelId);
+            }
         }
 
         await answer.WriteAsync(heldBack.GetBuffer().AsMemory(0, (int)heldBack.Length), context.RequestAborted);

@@ -249,6 +249,16 @@ public sealed class ChatDatabase : IDisposable
                 var writer = new PeerWriterConnection(_connectionString);
                 await writer.OpenAsync(cancellationToken);
                 await ConfigureAsync(writer, cancellationToken);
+
+                // Only this long-lived connection gets a larger page cache (16 MB, SQLite's default is 2 MB): every post
+                // a peer sends is an insert at a random place in the index of post ids, which then stays in memory at a
+                // few hundred thousand posts instead of being read back from the file.
+                using (SqliteCommand cache = writer.CreateCommand())
+                {
+                    cache.CommandText = "PRAGMA cache_size = -16384;";
+                    await cache.ExecuteNonQueryAsync(cancellationToken);
+                }
+
                 _writer = writer;
             }
 

@@ -28,6 +28,7 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
     private readonly ChatDatabase _database;
     private readonly CancellationToken _requestAborted;
     private readonly HashSet<string> _changedChannels = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _locallyChangedChannels = new(StringComparer.Ordinal);
     private PeerWriterConnection? _connection;
     private bool _ended;
 
@@ -42,6 +43,9 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
 
     /// <summary>Gets the channels whose change log got rows in this transaction (to wake the SDK once they are committed).</summary>
     public IReadOnlyCollection<string> ChangedChannels => _changedChannels;
+
+    /// <summary>Gets the channels that got changes of this workspace's own (the SDK acting for it, e.g. joining the admin to a channel shared with it).</summary>
+    public IReadOnlyCollection<string> LocallyChangedChannels => _locallyChangedChannels;
 
     /// <summary>Starts the transaction of a peer's request; nothing is opened until a port uses the database.</summary>
     public static PeerMessageTransaction Begin(ChatDatabase database, CancellationToken requestAborted)
@@ -81,7 +85,15 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
         return _connection;
     }
 
-    public void OnChannelChanged(string channelId) => _changedChannels.Add(channelId);
+    /// <summary>Records that a channel's change log got a row: an item from the peer, or a change of this workspace's own.</summary>
+    public void OnChannelChanged(string channelId, bool fromPeer)
+    {
+        _changedChannels.Add(channelId);
+        if (!fromPeer)
+        {
+            _locallyChangedChannels.Add(channelId);
+        }
+    }
 
     /// <summary>Commits what the ports wrote (nothing to do if they wrote nothing).</summary>
     public async Task CommitAsync()

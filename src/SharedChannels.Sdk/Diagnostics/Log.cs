@@ -116,6 +116,9 @@ internal static partial class Log
     [LoggerMessage(1506, LogLevel.Error, "Routing the change of {Subject} to the sync workers failed; it is sent with the next change or catch-up.")]
     public static partial void RoutingFailed(ILogger logger, string subject, Exception exception);
 
+    [LoggerMessage(1507, LogLevel.Information, "Connection {ConnectionId} refused a sync message of {Posts} posts of channel {ChannelId} as too large; sending it in two halves.")]
+    public static partial void BatchSplit(ILogger logger, string channelId, string connectionId, int posts);
+
     // 1300-1399: start-up
     [LoggerMessage(1300, LogLevel.Warning, "Shared channels use in-memory storage: connections and sync state are lost on restart. Register durable storage (e.g. UseSqliteStorage) for production.")]
     public static partial void InMemoryStorageInUse(ILogger logger);

@@ -5,6 +5,9 @@ namespace SharedChannels.Internal;
 /// <summary>Validates <see cref="SharedChannelsOptions"/> at start-up; each failure says what to fix.</summary>
 internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedChannelsOptions>
 {
+    private const int MaxSyncRequestsInFlightLimit = 64;
+    private const int MaxPostsPerSyncLimit = 10_000;
+
     public ValidateOptionsResult Validate(string? name, SharedChannelsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,6 +49,16 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
         if (options.MaxFrameBytes < 64 * 1024)
         {
             failures.Add($"MaxFrameBytes ({options.MaxFrameBytes}) must be at least 65536 so a sync batch fits.");
+        }
+
+        if (options.MaxPostsPerSyncToSdkPeers > MaxPostsPerSyncLimit || options.MaxPostsPerSync > MaxPostsPerSyncLimit)
+        {
+            failures.Add($"MaxPostsPerSync ({options.MaxPostsPerSync}) and MaxPostsPerSyncToSdkPeers ({options.MaxPostsPerSyncToSdkPeers}) must be at most {MaxPostsPerSyncLimit}: a page is read, held and sent whole.");
+        }
+
+        if (options.MaxSyncRequestsInFlight > MaxSyncRequestsInFlightLimit)
+        {
+            failures.Add($"MaxSyncRequestsInFlight ({options.MaxSyncRequestsInFlight}) must be at most {MaxSyncRequestsInFlightLimit}: more only queues messages at the peer.");
         }
 
         if (!Enum.IsDefined(options.UsernameCollisionPolicy))

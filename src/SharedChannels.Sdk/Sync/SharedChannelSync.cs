@@ -24,6 +24,8 @@ namespace SharedChannels.Sync;
 /// </summary>
 public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 {
+    private const int PayloadTooLarge = 413;
+
     private readonly ISharedChannelStore _channels;
     private readonly IConnectionStore _connections;
     private readonly ISyncStateStore _syncState;
@@ -289,7 +291,13 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Sends one page of a channel's changes to a connection; returns whether more pages follow.</summary>
+    /// <summary>
+    /// Sends the next pages of a channel's changes to a connection and moves its cursor past the ones the peer
+    /// accepted; returns whether more pages follow. To a peer running this SDK, up to
+    /// <see cref="SharedChannelsOptions.MaxSyncRequestsInFlight"/> pages are on their way at once (its receiver is
+    /// indifferent to the order in which they arrive); to any other peer, one. The cursor only ever moves past an
+    /// unbroken run of accepted pages, so a failure in the middle resends from the first page not accepted.
+    /// </summary>
     private async Task<bool> SyncChannelAsync(string connectionId, string channelId, CancellationToken cancellationToken)
     {
         ConnectionRecord? connection = await _connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false);
@@ -306,38 +314,88 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             return false;
         }
 
+        SharedChannelsOptions options = _options.CurrentValue;
+        bool sdkPeer = connection.PeerSupportsSignedFrames;
+        int maxPosts = sdkPeer ? options.EffectiveMaxPostsPerSyncToSdkPeers : options.EffectiveMaxPostsPerSync;
+        int window = sdkPeer ? options.EffectiveMaxSyncRequestsInFlight : 1;
         SyncCursor? cursor = await _syncState.GetCursorAsync(channelId, connectionId, cancellationToken).ConfigureAwait(false);
-        int maxPosts = _options.CurrentValue.EffectiveMaxPostsPerSync;
-        ChannelChanges page = await ReadPageAsync(connectionId, channelId, cursor?.Cursor, maxPosts, cancellationToken).ConfigureAwait(false);
-        if (page.HasMore)
-        {
-            // Catching up: the next page is read while this one is on the wire and being applied by the peer.
-            StartReadAhead(connectionId, channelId, page.NextCursor, maxPosts, cancellationToken);
-        }
 
+        // Each page goes out as soon as it is built, while the next one is read.
+        var pages = new List<ChannelChanges>(window);
+        var sends = new List<Task<bool>>(window);
+        var messagesSent = new List<bool>(window);
         List<UserStatus> statuses = TakeStatuses(connectionId);
-        SyncMsgDto? message;
+        bool statusesSent = false;
+        string? position = cursor?.Cursor;
         try
         {
-            message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, statuses, _host.Users, cancellationToken).ConfigureAwait(false);
-            if (message is not null && !await SendAsync(connection, channel, message, cancellationToken).ConfigureAwait(false))
+            do
             {
-                // The peer dropped the channel: its cursor is gone and must not be written again.
-                return false;
+                ChannelChanges page = await ReadPageAsync(connectionId, channelId, position, maxPosts, cancellationToken).ConfigureAwait(false);
+                SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? statuses : [], _host.Users, cancellationToken).ConfigureAwait(false);
+                pages.Add(page);
+                messagesSent.Add(message is not null);
+                sends.Add(message is null ? Task.FromResult(true) : SendAsync(connection, channel, message, cancellationToken));
+                position = page.NextCursor;
             }
+            while (pages[^1].HasMore && pages.Count < window);
+
+            if (pages[^1].HasMore)
+            {
+                // Catching up: the next round's first page is read while this round is on the wire.
+                StartReadAhead(connectionId, channelId, position, maxPosts, cancellationToken);
+            }
+
+            // Every send is waited for; then the cursor moves past the leading pages the peer took.
+            try
+            {
+                await Task.WhenAll(sends).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Each task is looked at below, in page order.
+            }
+
+            int accepted = 0;
+            while (accepted < sends.Count && sends[accepted].IsCompletedSuccessfully && sends[accepted].Result)
+            {
+                accepted++;
+            }
+
+            statusesSent = accepted > 0;
+            if (accepted > 0)
+            {
+                string next = pages[accepted - 1].NextCursor;
+                if (cursor is null || cursor.Cursor != next || messagesSent.Take(accepted).Any(sent => sent))
+                {
+                    await _syncState.SetCursorAsync(new SyncCursor(channelId, connectionId, next, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (accepted < sends.Count)
+            {
+                Task<bool> stopped = sends[accepted];
+                if (stopped.IsCompletedSuccessfully)
+                {
+                    // The peer dropped the channel: stop sending it there. Its cursor is gone and is not written again.
+                    await DropChannelAsync(connection, channel, cancellationToken).ConfigureAwait(false);
+                    return false;
+                }
+
+                await stopped.ConfigureAwait(false);
+            }
+
+            return pages[^1].HasMore;
         }
         catch
         {
-            ReturnStatuses(connectionId, statuses);
+            if (!statusesSent)
+            {
+                ReturnStatuses(connectionId, statuses);
+            }
+
             throw;
         }
-
-        if (cursor is null || cursor.Cursor != page.NextCursor || message is not null)
-        {
-            await _syncState.SetCursorAsync(new SyncCursor(channelId, connectionId, page.NextCursor, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        }
-
-        return page.HasMore;
     }
 
     /// <summary>
@@ -376,17 +434,27 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         _readAhead[(connectionId, channelId)] = new PageReadAhead(cursor, maxPosts, page);
     }
 
-    /// <summary>Sends a batch; returns <see langword="false"/> when the peer no longer has the channel.</summary>
+    /// <summary>
+    /// Sends a batch; returns <see langword="false"/> when the peer no longer has the channel. A batch the peer
+    /// refuses as too large (HTTP 413) is sent again in two halves, posts in order, until the parts fit; a single
+    /// post that does not fit is reported as refused and skipped, so one oversized post never stalls the channel.
+    /// </summary>
     private async Task<bool> SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
     {
+        RemoteResponse response = await _sender.SendFrameAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == PayloadTooLarge)
+        {
+            return await SendInHalvesAsync(connection, channel, message, cancellationToken).ConfigureAwait(false);
+        }
+
         ReplyDto reply;
         try
         {
-            reply = await _sender.SendMessageAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
+            reply = RemoteSender.EnsureOk(connection.RemoteId, response);
         }
         catch (SharedChannelsException ex) when (ex.Message.Contains(SharingMessages.ChannelNoLongerSharedError, StringComparison.OrdinalIgnoreCase))
         {
-            await DropChannelAsync(connection, channel, cancellationToken).ConfigureAwait(false);
+            // The caller drops the channel, once, whatever number of messages were on their way.
             return false;
         }
 
@@ -395,13 +463,53 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         // Files follow their posts: the peer must know the uploading user before it accepts a file. A failure
         // here fails the batch, which is resent whole (idempotently) with its files.
         await UploadFilesAsync(connection, channel.ChannelId, message.Posts, cancellationToken).ConfigureAwait(false);
-        SyncResponseDto? response = WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.SyncResponseDto);
-        if (response is not null)
+        if (WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.SyncResponseDto) is { } outcome)
         {
-            ReportRejections(connection.RemoteId, channel.ChannelId, response);
+            ReportRejections(connection.RemoteId, channel.ChannelId, outcome);
         }
 
         return true;
+    }
+
+    private async Task<bool> SendInHalvesAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
+    {
+        if (message.Posts is not { Count: > 1 } posts)
+        {
+            string reason = $"larger than the peer accepts (HTTP {PayloadTooLarge})";
+            IEnumerable<ItemErrorDto> refused = message.Posts is [PostDto post]
+                ? [new ItemErrorDto { Kind = "post", Id = post.Id, Reason = reason }]
+                : [new ItemErrorDto { Kind = "batch", Id = message.Id, Reason = reason }];
+            ReportRejections(connection.RemoteId, channel.ChannelId, new SyncResponseDto { ItemErrors = [.. refused] });
+            return true;
+        }
+
+        Log.BatchSplit(_logger, channel.ChannelId, connection.RemoteId, posts.Count);
+        int half = posts.Count / 2;
+
+        // Both halves carry the users and mention transforms (the receiver needs them for either); the other items
+        // and the statuses go with the first. Roots stay before their replies: the halves go one after the other.
+        var first = new SyncMsgDto
+        {
+            Id = RemoteIds.NewId(),
+            ChannelId = message.ChannelId,
+            Users = message.Users,
+            Posts = posts[..half],
+            Reactions = message.Reactions,
+            Acknowledgements = message.Acknowledgements,
+            MembershipChanges = message.MembershipChanges,
+            Statuses = message.Statuses,
+            MentionTransforms = message.MentionTransforms,
+        };
+        var second = new SyncMsgDto
+        {
+            Id = RemoteIds.NewId(),
+            ChannelId = message.ChannelId,
+            Users = message.Users,
+            Posts = posts[half..],
+            MentionTransforms = message.MentionTransforms,
+        };
+        return await SendAsync(connection, channel, first, cancellationToken).ConfigureAwait(false) &&
+               await SendAsync(connection, channel, second, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -19,6 +19,14 @@ internal sealed class RemoteSender(
     /// <exception cref="SharedChannelsException">Unreachable (transient) or refused by the peer.</exception>
     public async Task<ReplyDto> SendMessageAsync<T>(ConnectionRecord connection, string topic, T payload, JsonTypeInfo<T> payloadType, CancellationToken cancellationToken)
     {
+        RemoteResponse response = await SendFrameAsync(connection, topic, payload, payloadType, cancellationToken).ConfigureAwait(false);
+        return EnsureOk(connection.RemoteId, response);
+    }
+
+    /// <summary>Sends a frame on <see cref="RemoteEndpoint.Message"/> to a confirmed connection and returns whatever the peer answered.</summary>
+    /// <exception cref="SharedChannelsException">The peer could not be reached in time (transient).</exception>
+    public async Task<RemoteResponse> SendFrameAsync<T>(ConnectionRecord connection, string topic, T payload, JsonTypeInfo<T> payloadType, CancellationToken cancellationToken)
+    {
         var siteUrl = PeerUrl(connection);
         byte[] body = WireFormat.Frame(connection.RemoteId, topic, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), payload, payloadType);
         var request = new RemoteRequest
@@ -28,8 +36,7 @@ internal sealed class RemoteSender(
             Token = connection.RemoteToken,
             Body = body,
         };
-        RemoteResponse response = await SendAsync(connection, siteUrl, request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
-        return EnsureOk(connection.RemoteId, response);
+        return await SendAsync(connection, siteUrl, request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
