@@ -19,7 +19,7 @@ internal static class ChatTables
 
     // ---- posts ----
 
-    public static async Task SavePostAsync(SqliteConnection db, Post post, CancellationToken cancellationToken)
+    public static async Task SavePostAsync(SqliteConnection db, Post post, CancellationToken cancellationToken, bool logChange = true)
     {
         await db.ExecuteAsync(
             $"""
@@ -36,7 +36,7 @@ internal static class ChatTables
             ("$file_ids", string.Join(',', post.FileIds)), ("$remote_id", post.RemoteId));
 
         // System messages are this workspace's own notices: never synchronized, so not logged.
-        if (post.Type != PostTypes.SharedChannelsSystemMessage)
+        if (logChange && post.Type != PostTypes.SharedChannelsSystemMessage)
         {
             await AppendChangeAsync(db, post.ChannelId, ChangeKind.Post, fromPeer: post.RemoteId is not null, cancellationToken, postId: post.Id);
         }
@@ -66,7 +66,7 @@ internal static class ChatTables
 
     // ---- reactions and acknowledgements ----
 
-    public static async Task SaveReactionAsync(SqliteConnection db, Reaction reaction, CancellationToken cancellationToken)
+    public static async Task SaveReactionAsync(SqliteConnection db, Reaction reaction, CancellationToken cancellationToken, bool logChange = true)
     {
         await db.ExecuteAsync(
             $"""
@@ -78,6 +78,11 @@ internal static class ChatTables
             cancellationToken,
             ("$post_id", reaction.PostId), ("$user_id", reaction.UserId), ("$emoji_name", reaction.EmojiName), ("$channel_id", reaction.ChannelId),
             ("$create_at", reaction.CreateAt), ("$update_at", reaction.UpdateAt), ("$delete_at", reaction.DeleteAt), ("$remote_id", reaction.RemoteId));
+        if (!logChange)
+        {
+            return;
+        }
+
         await AppendChangeAsync(db, reaction.ChannelId, ChangeKind.Reaction, fromPeer: reaction.RemoteId is not null, cancellationToken, postId: reaction.PostId, userId: reaction.UserId, emojiName: reaction.EmojiName);
     }
 
@@ -96,7 +101,7 @@ internal static class ChatTables
             cancellationToken,
             ("$channel_id", channelId));
 
-    public static async Task SaveAcknowledgementAsync(SqliteConnection db, Acknowledgement acknowledgement, CancellationToken cancellationToken)
+    public static async Task SaveAcknowledgementAsync(SqliteConnection db, Acknowledgement acknowledgement, CancellationToken cancellationToken, bool logChange = true)
     {
         await db.ExecuteAsync(
             """
@@ -107,6 +112,11 @@ internal static class ChatTables
             cancellationToken,
             ("$post_id", acknowledgement.PostId), ("$user_id", acknowledgement.UserId), ("$channel_id", acknowledgement.ChannelId),
             ("$acknowledged_at", acknowledgement.AcknowledgedAt), ("$remote_id", acknowledgement.RemoteId));
+        if (!logChange)
+        {
+            return;
+        }
+
         await AppendChangeAsync(db, acknowledgement.ChannelId, ChangeKind.Acknowledgement, fromPeer: acknowledgement.RemoteId is not null, cancellationToken, postId: acknowledgement.PostId, userId: acknowledgement.UserId);
     }
 

@@ -29,6 +29,7 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
     private readonly CancellationToken _requestAborted;
     private readonly HashSet<string> _changedChannels = new(StringComparer.Ordinal);
     private readonly HashSet<string> _locallyChangedChannels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _homedHere = new(StringComparer.Ordinal);
     private PeerWriterConnection? _connection;
     private bool _ended;
 
@@ -84,6 +85,12 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
 
         return _connection;
     }
+
+    /// <summary>Gets whether this message already found out if a channel is homed on this workspace.</summary>
+    public bool TryGetHomedHere(string channelId, out bool homedHere) => _homedHere.TryGetValue(channelId, out homedHere);
+
+    /// <summary>Remembers, for the rest of this message, whether a channel is homed on this workspace.</summary>
+    public void SetHomedHere(string channelId, bool homedHere) => _homedHere[channelId] = homedHere;
 
     /// <summary>Records that a channel's change log got a row: an item from the peer, or a change of this workspace's own.</summary>
     public void OnChannelChanged(string channelId, bool fromPeer)

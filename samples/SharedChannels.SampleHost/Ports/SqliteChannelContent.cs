@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SharedChannels.Content;
 using SharedChannels.Samples.Chat;
+using SharedChannels.Storage;
 using SharedChannels.Sync;
 
 namespace SharedChannels.Samples.Ports;
@@ -13,7 +14,8 @@ namespace SharedChannels.Samples.Ports;
 /// </summary>
 /// <param name="database">The chat database.</param>
 /// <param name="sync">The sync engine, told about local membership changes the SDK makes (the admin joining a channel shared with this workspace).</param>
-public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSync sync) : IChannelContent
+/// <param name="sharedChannels">The SDK's record of shared channels, to know which channels are homed here.</param>
+public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSync sync, ISharedChannelStore sharedChannels) : IChannelContent
 {
     // A page also ends after this many change rows, so one batch stays bounded whatever changed.
     private const int MaxChangesPerPage = 1000;
@@ -174,28 +176,32 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
         return await ChatTables.GetLatestMembershipChangeAsync(db, channelId, userId, cancellationToken);
     }
 
-    // Items from peers: stored and logged like local ones (so they are relayed to other workspaces), but not
-    // notified: the SDK relays what it applied by itself.
+    // Items from peers: stored, and logged in channels homed here so the SDK relays them to the other workspaces (the
+    // change is notified once the peer's message is committed, see PeerMessageTransactions). In a channel homed
+    // elsewhere they are not logged: the only workspace the SDK could send them to is their home, where they came from.
 
     /// <inheritdoc />
     public async ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(post);
-        await WriteAsync(db => ChatTables.SavePostAsync(db, post, cancellationToken), cancellationToken);
+        bool log = await IsLoggedAsync(post.ChannelId, post.RemoteId, cancellationToken);
+        await WriteAsync(db => ChatTables.SavePostAsync(db, post, cancellationToken, log), cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reaction);
-        await WriteAsync(db => ChatTables.SaveReactionAsync(db, reaction, cancellationToken), cancellationToken);
+        bool log = await IsLoggedAsync(reaction.ChannelId, reaction.RemoteId, cancellationToken);
+        await WriteAsync(db => ChatTables.SaveReactionAsync(db, reaction, cancellationToken, log), cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
-        await WriteAsync(db => ChatTables.SaveAcknowledgementAsync(db, acknowledgement, cancellationToken), cancellationToken);
+        bool log = await IsLoggedAsync(acknowledgement.ChannelId, acknowledgement.RemoteId, cancellationToken);
+        await WriteAsync(db => ChatTables.SaveAcknowledgementAsync(db, acknowledgement, cancellationToken, log), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -208,6 +214,27 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
             // A local change (made by the SDK on this workspace's behalf): send it like any other.
             sync.NotifyChannelChanged(change.ChannelId);
         }
+    }
+
+    /// <summary>Whether an item goes into the change log: always when it is this workspace's own, a peer's only in a channel homed here.</summary>
+    private async ValueTask<bool> IsLoggedAsync(string channelId, string? remoteId, CancellationToken cancellationToken)
+    {
+        if (remoteId is null)
+        {
+            return true;
+        }
+
+        // Asked once per channel and peer message (which holds the answer), not once per item.
+        PeerMessageTransaction? message = PeerMessageTransaction.Find(database, cancellationToken);
+        if (message?.TryGetHomedHere(channelId, out bool known) == true)
+        {
+            return known;
+        }
+
+        // Not shared (any more): logged, as a local channel's items are.
+        bool homedHere = await sharedChannels.GetChannelAsync(channelId, cancellationToken) is not { IsHome: false };
+        message?.SetHomedHere(channelId, homedHere);
+        return homedHere;
     }
 
     private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
