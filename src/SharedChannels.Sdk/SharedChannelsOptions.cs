@@ -52,9 +52,11 @@ public sealed class SharedChannelsOptions
     /// <summary>
     /// Gets or sets how many sync messages of one channel may be on their way to a peer at once while it catches up.
     /// Applies only to peers running this SDK (recognized at confirmation by the features they announce), whose
-    /// receiver gives the same result whatever order the messages arrive in; Mattermost peers always get one at a
-    /// time, as Mattermost sends them. The cursor still only moves past messages the peer accepted, in order. Values
-    /// below 1 mean <see cref="DefaultMaxSyncRequestsInFlight"/>; 1 sends one at a time to every peer.
+    /// receiver gives the same result whatever order the messages arrive in, except that a reaction or
+    /// acknowledgement needs its post: a page carrying one on a post of an earlier page in flight waits for that
+    /// page's answer. Mattermost peers always get one at a time, as Mattermost sends them. The cursor still only
+    /// moves past messages the peer accepted, in order. Values below 1 mean
+    /// <see cref="DefaultMaxSyncRequestsInFlight"/>; 1 sends one at a time to every peer.
     /// </summary>
     public int MaxSyncRequestsInFlight { get; set; } = DefaultMaxSyncRequestsInFlight;
 

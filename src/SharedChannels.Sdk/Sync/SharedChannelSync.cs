@@ -295,7 +295,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     /// Sends the next pages of a channel's changes to a connection and moves its cursor past the ones the peer
     /// accepted; returns whether more pages follow. To a peer running this SDK, up to
     /// <see cref="SharedChannelsOptions.MaxSyncRequestsInFlight"/> pages are on their way at once (its receiver is
-    /// indifferent to the order in which they arrive); to any other peer, one. The cursor only ever moves past an
+    /// indifferent to the order in which they arrive, but for reactions and acknowledgements, which need their post:
+    /// a page with one on a post of an earlier page of the round waits for the next round); to any other peer, one. The cursor only ever moves past an
     /// unbroken run of accepted pages, so a failure in the middle resends from the first page not accepted.
     /// </summary>
     private async Task<bool> SyncChannelAsync(string connectionId, string channelId, CancellationToken cancellationToken)
@@ -322,6 +323,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
         // Each page goes out as soon as it is built, while the next one is read.
         var pages = new List<ChannelChanges>(window);
+        var roundPosts = new HashSet<string>(StringComparer.Ordinal);
+        bool deferred = false;
         var sends = new List<Task<bool>>(window);
         var messagesSent = new List<bool>(window);
         List<UserStatus> statuses = TakeStatuses(connectionId);
@@ -332,6 +335,16 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             do
             {
                 ChannelChanges page = await ReadPageAsync(connectionId, channelId, position, maxPosts, cancellationToken).ConfigureAwait(false);
+                if (pages.Count > 0 && NeedsPostsOf(page, roundPosts))
+                {
+                    // A reaction or acknowledgement is accepted only on a post the peer has: this page waits for the
+                    // answers to the pages before it, and opens the next round (kept as that round's read-ahead).
+                    _readAhead[(connectionId, channelId)] = new PageReadAhead(position!, maxPosts, Task.FromResult<ChannelChanges?>(page));
+                    deferred = true;
+                    break;
+                }
+
+                roundPosts.UnionWith(page.Posts.Select(p => p.Id));
                 SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? statuses : [], _host.Users, cancellationToken).ConfigureAwait(false);
                 pages.Add(page);
                 messagesSent.Add(message is not null);
@@ -340,10 +353,10 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             }
             while (pages[^1].HasMore && pages.Count < window);
 
-            if (pages[^1].HasMore)
+            if (!deferred && pages[^1].HasMore)
             {
                 // Catching up: the next round's first page is read while this round is on the wire.
-                StartReadAhead(connectionId, channelId, position, maxPosts, cancellationToken);
+                StartReadAhead(connectionId, channelId, pages[^1].NextCursor, maxPosts, cancellationToken);
             }
 
             // Every send is waited for; then the cursor moves past the leading pages the peer took.
@@ -385,7 +398,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
                 await stopped.ConfigureAwait(false);
             }
 
-            return pages[^1].HasMore;
+            return deferred || pages[^1].HasMore;
         }
         catch
         {
@@ -397,6 +410,10 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             throw;
         }
     }
+
+    /// <summary>Whether a page carries reactions or acknowledgements on posts of the pages sent before it in this round.</summary>
+    private static bool NeedsPostsOf(ChannelChanges page, HashSet<string> roundPosts) =>
+        page.Reactions.Any(r => roundPosts.Contains(r.PostId)) || page.Acknowledgements.Any(a => roundPosts.Contains(a.PostId));
 
     /// <summary>
     /// Reads a page of changes, or takes the one read ahead for the same cursor. A page read ahead is as valid as one
@@ -473,44 +490,48 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
     private async Task<bool> SendInHalvesAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
     {
+        string reason = $"larger than the peer accepts (HTTP {PayloadTooLarge})";
         if (message.Posts is not { Count: > 1 } posts)
         {
-            string reason = $"larger than the peer accepts (HTTP {PayloadTooLarge})";
-            IEnumerable<ItemErrorDto> refused = message.Posts is [PostDto post]
-                ? [new ItemErrorDto { Kind = "post", Id = post.Id, Reason = reason }]
-                : [new ItemErrorDto { Kind = "batch", Id = message.Id, Reason = reason }];
-            ReportRejections(connection.RemoteId, channel.ChannelId, new SyncResponseDto { ItemErrors = [.. refused] });
-            return true;
+            if (message.Posts is not [PostDto post])
+            {
+                // No post left to take out: what remains does not fit either.
+                ReportRejections(connection.RemoteId, channel.ChannelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "batch", Id = message.Id, Reason = reason }] });
+                return true;
+            }
+
+            // The post alone is too large: it is reported and the rest of the message goes without it.
+            ReportRejections(connection.RemoteId, channel.ChannelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "post", Id = post.Id, Reason = reason }] });
+            SyncMsgDto rest = Part(message, posts: null, withOtherItems: true);
+            return !HasOtherItems(rest) || await SendAsync(connection, channel, rest, cancellationToken).ConfigureAwait(false);
         }
 
         Log.BatchSplit(_logger, channel.ChannelId, connection.RemoteId, posts.Count);
         int half = posts.Count / 2;
 
-        // Both halves carry the users and mention transforms (the receiver needs them for either); the other items
-        // and the statuses go with the first. Roots stay before their replies: the halves go one after the other.
-        var first = new SyncMsgDto
-        {
-            Id = RemoteIds.NewId(),
-            ChannelId = message.ChannelId,
-            Users = message.Users,
-            Posts = posts[..half],
-            Reactions = message.Reactions,
-            Acknowledgements = message.Acknowledgements,
-            MembershipChanges = message.MembershipChanges,
-            Statuses = message.Statuses,
-            MentionTransforms = message.MentionTransforms,
-        };
-        var second = new SyncMsgDto
-        {
-            Id = RemoteIds.NewId(),
-            ChannelId = message.ChannelId,
-            Users = message.Users,
-            Posts = posts[half..],
-            MentionTransforms = message.MentionTransforms,
-        };
-        return await SendAsync(connection, channel, first, cancellationToken).ConfigureAwait(false) &&
-               await SendAsync(connection, channel, second, cancellationToken).ConfigureAwait(false);
+        // Both halves carry the users and mention transforms (the receiver needs them for either). The reactions,
+        // acknowledgements, memberships and statuses go with the second, sent after the first was accepted, so the
+        // posts they refer to are stored by then; roots stay before their replies.
+        return await SendAsync(connection, channel, Part(message, posts[..half], withOtherItems: false), cancellationToken).ConfigureAwait(false) &&
+               await SendAsync(connection, channel, Part(message, posts[half..], withOtherItems: true), cancellationToken).ConfigureAwait(false);
     }
+
+    private static SyncMsgDto Part(SyncMsgDto message, List<PostDto>? posts, bool withOtherItems) => new()
+    {
+        Id = RemoteIds.NewId(),
+        ChannelId = message.ChannelId,
+        Users = message.Users,
+        Posts = posts,
+        Reactions = withOtherItems ? message.Reactions : null,
+        Acknowledgements = withOtherItems ? message.Acknowledgements : null,
+        MembershipChanges = withOtherItems ? message.MembershipChanges : null,
+        Statuses = withOtherItems ? message.Statuses : null,
+        MentionTransforms = message.MentionTransforms,
+    };
+
+    private static bool HasOtherItems(SyncMsgDto message) =>
+        message.Reactions is { Count: > 0 } || message.Acknowledgements is { Count: > 0 } ||
+        message.MembershipChanges is { Count: > 0 } || message.Statuses is { Count: > 0 };
 
     /// <summary>
     /// Announces and uploads the files of the batch's posts that the peer does not have. A file the peer

@@ -218,7 +218,7 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
-    public async Task ManyPosts_ArriveInBatchesOfAtMost50InOrder()
+    public async Task ManyPosts_ToSdkPeers_ArriveInBatchesOfAtMostMaxPostsPerSyncToSdkPeersInOrder()
     {
         var ids = new List<string>();
         for (int i = 0; i < 500; i++)
@@ -235,7 +235,7 @@ public sealed class SharedChannelSyncTests
             .Select(s => s.Payload.GetProperty("posts").GetArrayLength())];
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(batchSizes, Has.All.LessThanOrEqualTo(50));
+            Assert.That(batchSizes, Has.All.LessThanOrEqualTo(SharedChannelsOptions.DefaultMaxPostsPerSyncToSdkPeers));
             Assert.That(batchSizes.Sum(), Is.EqualTo(500), "each post sent once");
             Assert.That(_r1.Content.GetPosts(Channel).Select(p => p.Id), Is.EqualTo(ids));
             Assert.That(_r2.Content.GetPosts(Channel).Select(p => p.Id), Is.EqualTo(ids));
@@ -243,9 +243,9 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
-    public async Task MaxPostsPerSync_Configured_IsHonoured()
+    public async Task MaxPostsPerSyncToSdkPeers_Configured_IsHonoured()
     {
-        await using TestWorkspace small = await TestWorkspace.StartAsync("small", _network, _time, o => o.MaxPostsPerSync = 7, services: s => s.AddSingleton<IRemoteTransport>(new RecordingTransport(_network)));
+        await using TestWorkspace small = await TestWorkspace.StartAsync("small", _network, _time, o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers) = (7, 7), services: s => s.AddSingleton<IRemoteTransport>(new RecordingTransport(_network)));
         string id = await small.ConnectToAsync(_r1, "to-r1");
         small.Content.AddChannel(new ChannelInfo { Id = "small000000000000000000000", Name = "small" });
         await small.Sharing.InviteAsync(TestWorkspace.Admin, "small000000000000000000000", id);

@@ -156,7 +156,7 @@ internal sealed class SyncReceiver(
         }
 
         // The stored versions of the batch's posts and thread roots, in one read.
-        await LoadPostsAsync(context, posts.Where(p => p is not null).SelectMany(p => new[] { p.Id, p.RootId }), cancellationToken).ConfigureAwait(false);
+        await LoadPostsAsync(context, PostAndRootIds(posts), cancellationToken).ConfigureAwait(false);
 
         // Roots before replies, whatever order the peer used.
         foreach (PostDto? dto in posts.OrderBy(p => string.IsNullOrEmpty(p?.RootId) ? 0 : 1))
@@ -379,6 +379,18 @@ internal sealed class SyncReceiver(
         }
 
         return true;
+    }
+
+    private static IEnumerable<string?> PostAndRootIds(List<PostDto> posts)
+    {
+        foreach (PostDto? post in posts)
+        {
+            if (post is not null)
+            {
+                yield return post.Id;
+                yield return post.RootId;
+            }
+        }
     }
 
     /// <summary>Checks against the posts loaded for this message (<see cref="LoadPostsAsync"/>), which include the ones it stored.</summary>
