@@ -53,7 +53,8 @@ public sealed class SharedChannelsOptions
     /// Gets or sets how many sync messages of one channel may be on their way to a peer at once while it catches up.
     /// Applies only to peers running this SDK (recognized at confirmation by the features they announce), whose
     /// receiver gives the same result whatever order the messages arrive in, except that a reaction or
-    /// acknowledgement needs its post: a page carrying one on a post of an earlier page in flight waits for that
+    /// acknowledgement needs its post, and that a host without the optional history lookups keeps the last version of
+    /// a reaction or membership to arrive: a page that depends on a page in flight in either way waits for that
     /// page's answer. Mattermost peers always get one at a time, as Mattermost sends them. The cursor still only
     /// moves past messages the peer accepted, in order. Values below 1 mean
     /// <see cref="DefaultMaxSyncRequestsInFlight"/>; 1 sends one at a time to every peer.

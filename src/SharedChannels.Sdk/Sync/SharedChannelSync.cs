@@ -323,7 +323,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
         // Each page goes out as soon as it is built, while the next one is read.
         var pages = new List<ChannelChanges>(window);
-        var roundPosts = new HashSet<string>(StringComparer.Ordinal);
+        var round = new RoundItems();
         bool deferred = false;
         var sends = new List<Task<bool>>(window);
         var messagesSent = new List<bool>(window);
@@ -335,16 +335,16 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             do
             {
                 ChannelChanges page = await ReadPageAsync(connectionId, channelId, position, maxPosts, cancellationToken).ConfigureAwait(false);
-                if (pages.Count > 0 && NeedsPostsOf(page, roundPosts))
+                if (pages.Count > 0 && round.DependsOn(page))
                 {
-                    // A reaction or acknowledgement is accepted only on a post the peer has: this page waits for the
-                    // answers to the pages before it, and opens the next round (kept as that round's read-ahead).
+                    // This page must not overtake the pages before it (see RoundItems): it waits for their answers,
+                    // and opens the next round (kept as that round's read-ahead).
                     _readAhead[(connectionId, channelId)] = new PageReadAhead(position!, maxPosts, Task.FromResult<ChannelChanges?>(page));
                     deferred = true;
                     break;
                 }
 
-                roundPosts.UnionWith(page.Posts.Select(p => p.Id));
+                round.Add(page);
                 SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? statuses : [], _host.Users, cancellationToken).ConfigureAwait(false);
                 pages.Add(page);
                 messagesSent.Add(message is not null);
@@ -410,10 +410,6 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             throw;
         }
     }
-
-    /// <summary>Whether a page carries reactions or acknowledgements on posts of the pages sent before it in this round.</summary>
-    private static bool NeedsPostsOf(ChannelChanges page, HashSet<string> roundPosts) =>
-        page.Reactions.Any(r => roundPosts.Contains(r.PostId)) || page.Acknowledgements.Any(a => roundPosts.Contains(a.PostId));
 
     /// <summary>
     /// Reads a page of changes, or takes the one read ahead for the same cursor. A page read ahead is as valid as one
@@ -681,4 +677,33 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     }
 
     private sealed record PageReadAhead(string Cursor, int MaxPosts, Task<ChannelChanges?> Page);
+
+    /// <summary>
+    /// What the pages of a round in flight carry, to keep a page out of the round when the order in which the peer
+    /// applies it could matter: when it has a reaction or acknowledgement on a post of an earlier page (accepted only
+    /// on a post the peer has), or a second version of a reaction, acknowledgement or membership of an earlier page
+    /// (with a host that does not implement <see cref="IChannelContent.GetReactionAsync"/> or
+    /// <see cref="IChannelContent.GetLatestMembershipChangeAsync"/>, the last to arrive wins). Posts need nothing:
+    /// the newest <c>update_at</c> wins whatever the order.
+    /// </summary>
+    private sealed class RoundItems
+    {
+        private readonly HashSet<string> _posts = new(StringComparer.Ordinal);
+        private readonly HashSet<(string PostId, string UserId, string EmojiName)> _reactions = [];
+        private readonly HashSet<(string PostId, string UserId)> _acknowledgements = [];
+        private readonly HashSet<string> _members = new(StringComparer.Ordinal);
+
+        public bool DependsOn(ChannelChanges page) =>
+            page.Reactions.Any(r => _posts.Contains(r.PostId) || _reactions.Contains((r.PostId, r.UserId, r.EmojiName))) ||
+            page.Acknowledgements.Any(a => _posts.Contains(a.PostId) || _acknowledgements.Contains((a.PostId, a.UserId))) ||
+            page.MembershipChanges.Any(m => _members.Contains(m.UserId));
+
+        public void Add(ChannelChanges page)
+        {
+            _posts.UnionWith(page.Posts.Select(p => p.Id));
+            _reactions.UnionWith(page.Reactions.Select(r => (r.PostId, r.UserId, r.EmojiName)));
+            _acknowledgements.UnionWith(page.Acknowledgements.Select(a => (a.PostId, a.UserId)));
+            _members.UnionWith(page.MembershipChanges.Select(m => m.UserId));
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using SharedChannels.Content;
+using SharedChannels.Content.InMemory;
 using SharedChannels.Sync;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
@@ -231,6 +233,65 @@ public sealed class PipelinedCatchUpTests
             Assert.That(Pair.PostIdsOnRemote(), Is.EqualTo(ids));
             Assert.That(Pair.Remote.Content.GetReactions(ids[0]).Select(r => r.EmojiName), Is.EqualTo(new[] { "+1" }), "the reaction reached the peer");
             Assert.That(rejected.Select(e => $"{e.Kind} {e.ItemId}: {e.Reason}"), Is.Empty);
+        }
+    }
+
+    [Test]
+    public async Task SyncChannelAsync_LeaveThenJoinInPagesOfOneRound_ArriveInOrderAtAHostWithoutMembershipHistory()
+    {
+        // The receiving host cannot tell an older membership change from a newer one: the last to arrive wins.
+        CountingChannelContent? remoteContent = null;
+        _pair = await SharedChannelPair.StartAsync(
+            homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (1, 1, 3),
+            remoteServices: s => s.AddSingleton<IChannelContent>(sp => remoteContent = new CountingChannelContent(sp.GetRequiredService<InMemoryChatContent>()) { WithoutMembershipHistory = true }));
+        _ = Pair.Remote.Services.GetRequiredService<IChannelContent>();
+        Assert.That(remoteContent, Is.Not.Null);
+
+        // Pages of one post: [post, Alice leaves], [post, Alice joins again], [post]; written while the link is down,
+        // so the whole backlog is read in one round once it is back.
+        Pair.Network.SetReachable(Pair.Remote.SiteUrl, false);
+        await Pair.WriteBacklogAsync(1);
+        await Pair.Home.Content.ApplyMembershipChangeAsync(new MembershipChange { ChannelId = Channel, UserId = SharedChannelPair.Alice, IsAdd = false, ChangeTime = Pair.Time.GetUtcNow() });
+        Pair.Time.Advance(TimeSpan.FromSeconds(1));
+        await Pair.WriteBacklogAsync(1);
+        await Pair.Home.Content.ApplyMembershipChangeAsync(new MembershipChange { ChannelId = Channel, UserId = SharedChannelPair.Alice, IsAdd = true, ChangeTime = Pair.Time.GetUtcNow() });
+        await Pair.WriteBacklogAsync(1);
+        await Pair.SettleAsync();
+
+        // Were the second page in flight with the first, it would be applied first here.
+        var secondAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int firstOfRound = -1;
+        Pair.HomeTransport.Answered = request =>
+        {
+            if (firstOfRound >= 0 && request.Sequence == firstOfRound + 1)
+            {
+                secondAnswered.TrySetResult();
+            }
+        };
+        Pair.HomeTransport.BeforeDelivery = async request =>
+        {
+            if (Interlocked.CompareExchange(ref firstOfRound, request.Sequence, -1) == -1)
+            {
+                try
+                {
+                    await secondAnswered.Task.WaitAsync(TimeSpan.FromMilliseconds(500));
+                }
+                catch (TimeoutException)
+                {
+                    // The second page was not in flight: it waits for the first one's answer.
+                }
+            }
+        };
+
+        Pair.Network.SetReachable(Pair.Remote.SiteUrl, true);
+        Pair.Time.Advance(TimeSpan.FromMinutes(10));
+        await Pair.SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Pair.Remote.Content.GetMembers(Channel), Does.Contain(SharedChannelPair.Alice), "the later join wins");
+            Assert.That(Pair.Home.Content.GetMembers(Channel), Does.Contain(SharedChannelPair.Alice));
+            Assert.That(await Pair.CursorAsync(), Is.EqualTo(await Pair.LatestCursorAsync()));
         }
     }
 }

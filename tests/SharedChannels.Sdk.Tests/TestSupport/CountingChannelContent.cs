@@ -61,8 +61,11 @@ internal sealed class CountingChannelContent(IChannelContent inner) : IChannelCo
     public ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default) =>
         inner.GetReactionAsync(postId, userId, emojiName, cancellationToken);
 
+    /// <summary>Gets or sets whether this host knows no membership history (like a host that leaves the optional member out).</summary>
+    public bool WithoutMembershipHistory { get; set; }
+
     public ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default) =>
-        inner.GetLatestMembershipChangeAsync(channelId, userId, cancellationToken);
+        WithoutMembershipHistory ? ValueTask.FromResult<MembershipChange?>(null) : inner.GetLatestMembershipChangeAsync(channelId, userId, cancellationToken);
 
     public ValueTask ApplyMembershipChangeAsync(MembershipChange change, CancellationToken cancellationToken = default) =>
         inner.ApplyMembershipChangeAsync(change, cancellationToken);
