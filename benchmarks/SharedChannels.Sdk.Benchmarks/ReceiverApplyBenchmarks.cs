@@ -24,9 +24,10 @@ namespace SharedChannels.Benchmarks;
 /// <item><see cref="ParseOnly"/> (baseline): reading the body into the frame and the sync DTO, nothing else.</item>
 /// <item><see cref="Dispatch"/>: <see cref="RemoteFrameDispatcher.DispatchAsync"/>: authentication, signature and
 /// replay check, validation, deduplication, the receiver's rights checks, mapping and the upserts into
-/// <c>InMemoryChatContent</c>, and the reply. The relay it triggers runs in the background.</item>
-/// <item><see cref="DispatchAndRelay"/>: the same, then waits until the relay work it triggered (the remote's worker
-/// reading the new changes for its other connections, here finding only echoes) is done.</item>
+/// <c>InMemoryChatContent</c>, and the reply.</item>
+/// <item><see cref="DispatchAndRelay"/>: the same, then waits until the sync engine is idle. The remote is not the
+/// channel's home, so the receiver wakes no relay at all (it used to wake the remote's worker, which read the new
+/// changes only to drop them as echoes); the method shows that nothing is left running.</item>
 /// </list>
 /// </remarks>
 [MemoryDiagnoser]
