@@ -295,9 +295,9 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     /// Sends the next pages of a channel's changes to a connection and moves its cursor past the ones the peer
     /// accepted; returns whether more pages follow. To a peer running this SDK, up to
     /// <see cref="SharedChannelsOptions.MaxSyncRequestsInFlight"/> pages are on their way at once (its receiver is
-    /// indifferent to the order in which they arrive, but for reactions and acknowledgements, which need their post:
-    /// a page with one on a post of an earlier page of the round waits for the next round); to any other peer, one. The cursor only ever moves past an
-    /// unbroken run of accepted pages, so a failure in the middle resends from the first page not accepted.
+    /// indifferent to the order in which they arrive, but for what <see cref="RoundItems"/> holds back); to any other
+    /// peer, one. The cursor only ever moves past an unbroken run of accepted pages, so a failure in the middle
+    /// resends from the first page not accepted.
     /// </summary>
     private async Task<bool> SyncChannelAsync(string connectionId, string channelId, CancellationToken cancellationToken)
     {
@@ -405,6 +405,13 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
             if (!statusesSent)
             {
                 ReturnStatuses(connectionId, statuses);
+            }
+
+            // Reading or building a later page failed while earlier ones were on the wire: they are resent from the
+            // stored cursor with the retry, and whatever they end in is observed here, not left unobserved.
+            foreach (Task<bool> send in sends)
+            {
+                _ = send.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             throw;

@@ -411,7 +411,8 @@ internal sealed class SyncReceiver(
         var missing = new HashSet<string>(StringComparer.Ordinal);
         foreach (string? id in postIds)
         {
-            if (RemoteIds.IsValid(id) && !context.LoadedPosts.Contains(id))
+            // Any id the message names, whatever its shape: a host's own ids need not look like Mattermost's.
+            if (!string.IsNullOrEmpty(id) && !context.LoadedPosts.Contains(id))
             {
                 missing.Add(id);
             }
