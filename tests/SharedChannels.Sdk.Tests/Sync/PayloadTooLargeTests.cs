@@ -7,31 +7,17 @@ using SharedChannels.Transport;
 namespace SharedChannels.Tests.Sync;
 
 /// <summary>A sync message the peer refuses as too large (HTTP 413) is sent again in halves; a single post that never fits is reported and skipped.</summary>
-public sealed class PayloadTooLargeTests
+public sealed class PayloadTooLargeTests : SharedChannelPairFixture
 {
     private const string Channel = SharedChannelPair.Channel;
     private const string R1 = SharedChannelPair.RemoteHost;
-
-    private SharedChannelPair? _pair;
-
-    private SharedChannelPair Pair => _pair ?? throw new InvalidOperationException("Start the pair first.");
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_pair is not null)
-        {
-            await _pair.DisposeAsync();
-            _pair = null;
-        }
-    }
 
     private static RemoteResponse TooLarge() => new(413, """{"status":"FAIL","err":"the request body is too large"}"""u8.ToArray());
 
     [Test]
     public async Task SyncChannelAsync_PeerAnswers413_SplitsInHalvesAndReportsOnlyThePostThatNeverFits()
     {
-        _pair = await SharedChannelPair.StartAsync();
+        await StartPairAsync();
         List<string> ids = await Pair.WriteBacklogAsync(20);
         string oversized = ids[13];
         var rejected = new ConcurrentQueue<SyncItemRejectedEventArgs>();
@@ -64,7 +50,7 @@ public sealed class PayloadTooLargeTests
     [Test]
     public async Task SyncChannelAsync_PeerWithSmallFrameLimit_GetsEverythingThatFitsAndTheOversizedPostIsReported()
     {
-        _pair = await SharedChannelPair.StartAsync(remoteOptions: o => o.MaxFrameBytes = 64 * 1024);
+        await StartPairAsync(remoteOptions: o => o.MaxFrameBytes = 64 * 1024);
         List<string> ids = await Pair.WriteBacklogAsync(13, i => new string(i == 5 ? 'y' : 'x', i == 5 ? 70_000 : 8_000));
         string oversized = ids[5];
         var rejected = new ConcurrentQueue<SyncItemRejectedEventArgs>();
@@ -86,7 +72,7 @@ public sealed class PayloadTooLargeTests
     [Test]
     public async Task SyncChannelAsync_PeerAnswers413_ReactionsOnPostsOfTheSecondHalfAreNotLost()
     {
-        _pair = await SharedChannelPair.StartAsync();
+        await StartPairAsync();
         List<string> ids = await Pair.WriteBacklogAsync(4);
         DateTimeOffset now = Pair.Time.GetUtcNow();
         foreach (string id in ids)
@@ -114,7 +100,7 @@ public sealed class PayloadTooLargeTests
     [Test]
     public async Task SyncChannelAsync_SinglePostRefusedWith413_ReactionTravellingWithItIsNotDroppedSilently()
     {
-        _pair = await SharedChannelPair.StartAsync();
+        await StartPairAsync();
         string earlier = Pair.NewId();
         Pair.Home.Content.CreatePost(earlier, Channel, SharedChannelPair.Alice, "already on both sides");
         await Pair.SettleAsync();

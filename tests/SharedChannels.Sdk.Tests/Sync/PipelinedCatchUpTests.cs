@@ -12,26 +12,12 @@ namespace SharedChannels.Tests.Sync;
 /// Catch-up toward a peer: several pages in flight at once to an SDK peer, the cursor moved only past the
 /// leading pages the peer accepted, and the page size chosen by the kind of peer.
 /// </summary>
-public sealed class PipelinedCatchUpTests
+public sealed class PipelinedCatchUpTests : SharedChannelPairFixture
 {
     private const string Channel = SharedChannelPair.Channel;
     private const string R1 = SharedChannelPair.RemoteHost;
 
-    private SharedChannelPair? _pair;
-
-    private SharedChannelPair Pair => _pair ?? throw new InvalidOperationException("Start the pair first.");
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_pair is not null)
-        {
-            await _pair.DisposeAsync();
-            _pair = null;
-        }
-    }
-
-    private async Task StartAsync(Action<SharedChannelsOptions>? homeOptions = null) => _pair = await SharedChannelPair.StartAsync(homeOptions);
+    private async Task StartAsync(Action<SharedChannelsOptions>? homeOptions = null) => await StartPairAsync(homeOptions);
 
     private static void SmallPages(SharedChannelsOptions options, int window)
     {
@@ -241,7 +227,7 @@ public sealed class PipelinedCatchUpTests
     {
         // The receiving host cannot tell an older membership change from a newer one: the last to arrive wins.
         CountingChannelContent? remoteContent = null;
-        _pair = await SharedChannelPair.StartAsync(
+        await StartPairAsync(
             homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (1, 1, 3),
             remoteServices: s => s.AddSingleton<IChannelContent>(sp => remoteContent = new CountingChannelContent(sp.GetRequiredService<InMemoryChatContent>()) { WithoutMembershipHistory = true }));
         _ = Pair.Remote.Services.GetRequiredService<IChannelContent>();
