@@ -624,7 +624,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
     private void ReportRejections(string connectionId, string channelId, SyncResponseDto response)
     {
-        var explained = (response.ItemErrors ?? []).Where(e => e.Id is not null).ToList();
+        var explained = (response.ItemErrors ?? []).Where(e => e is { Id: not null }).ToList();
         var reported = new HashSet<(string, string)>();
         foreach (ItemErrorDto error in explained)
         {
@@ -634,8 +634,13 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         // Mattermost peers only list ids.
         foreach ((string kind, List<string> ids) in new[] { ("user", response.UserErrors), ("post", response.PostErrors), ("reaction", response.ReactionErrors), ("acknowledgement", response.AcknowledgementErrors), ("status", response.StatusErrors) })
         {
-            foreach (string id in ids)
+            foreach (string? id in ids)
             {
+                if (id is null)
+                {
+                    continue;
+                }
+
                 Report(kind, id, "refused by the peer");
             }
         }

@@ -148,19 +148,23 @@ internal sealed class UserDto
     public Dictionary<string, string>? Props { get; set; }
 }
 
-/// <summary>The payload of an OK reply to a sync message.</summary>
+/// <summary>
+/// The payload of an OK reply to a sync message. Mattermost's <c>SyncResponse</c> has no <c>omitempty</c> on its lists
+/// and leaves the ones it does not use nil, so they arrive as <c>null</c> (e.g. <c>"status_errors":null</c> in every OK
+/// reply): each list reads a JSON <c>null</c> as empty.
+/// </summary>
 internal sealed class SyncResponseDto
 {
     [JsonPropertyName("users_last_update_at")] public long UsersLastUpdateAt { get; set; }
-    [JsonPropertyName("user_errors")] public List<string> UserErrors { get; set; } = [];
-    [JsonPropertyName("users_syncd")] public List<string> UsersSyncd { get; set; } = [];
+    [JsonPropertyName("user_errors")] public List<string> UserErrors { get; set => field = value ?? []; } = [];
+    [JsonPropertyName("users_syncd")] public List<string> UsersSyncd { get; set => field = value ?? []; } = [];
     [JsonPropertyName("posts_last_update_at")] public long PostsLastUpdateAt { get; set; }
-    [JsonPropertyName("post_errors")] public List<string> PostErrors { get; set; } = [];
+    [JsonPropertyName("post_errors")] public List<string> PostErrors { get; set => field = value ?? []; } = [];
     [JsonPropertyName("reactions_last_update_at")] public long ReactionsLastUpdateAt { get; set; }
-    [JsonPropertyName("reaction_errors")] public List<string> ReactionErrors { get; set; } = [];
+    [JsonPropertyName("reaction_errors")] public List<string> ReactionErrors { get; set => field = value ?? []; } = [];
     [JsonPropertyName("acknowledgements_last_update_at")] public long AcknowledgementsLastUpdateAt { get; set; }
-    [JsonPropertyName("acknowledgement_errors")] public List<string> AcknowledgementErrors { get; set; } = [];
-    [JsonPropertyName("status_errors")] public List<string> StatusErrors { get; set; } = [];
+    [JsonPropertyName("acknowledgement_errors")] public List<string> AcknowledgementErrors { get; set => field = value ?? []; } = [];
+    [JsonPropertyName("status_errors")] public List<string> StatusErrors { get; set => field = value ?? []; } = [];
 
     /// <summary>SDK extension: why each item was refused. Mattermost ignores it.</summary>
     [JsonPropertyName("sdk_item_errors")]
