@@ -212,8 +212,12 @@ public sealed class RemoteFrameDispatcher
             return null;
         }
 
-        // Before confirmation, the invitation token only opens confirm_invite.
-        return connection.InvitationAccepted || request.Endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
+        // Before confirmation, an invitation we created: its token (in the invitation code) only opens confirm_invite.
+        // An invitation we are accepting: the row is stored before the confirmation goes out, and its token is the
+        // one that confirmation hands the inviter and nobody else. The inviter may use it as soon as it has confirmed,
+        // before its answer reaches us (Mattermost pings at once), so it opens every endpoint; if the confirmation
+        // fails, the row and its token are removed.
+        return connection.InvitationAccepted || !connection.IsInviter || request.Endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
     }
 
     private RemoteResponse Ping(MessageDto msg, string remoteId)
