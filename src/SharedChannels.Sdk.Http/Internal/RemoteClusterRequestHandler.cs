@@ -34,6 +34,15 @@ internal sealed class RemoteClusterRequestHandler(
         }
 
         RemoteResponse response = await dispatcher.DispatchAsync(request, aborted).ConfigureAwait(false);
+
+        // Some work waits until the peer has its answer (see RemoteResponse.MarkSent): the response has completed then.
+        context.Response.OnCompleted(
+            static state =>
+            {
+                ((RemoteResponse)state).MarkSent();
+                return Task.CompletedTask;
+            },
+            response);
         await WriteAsync(context.Response, response.StatusCode, response.Body, aborted).ConfigureAwait(false);
     }
 

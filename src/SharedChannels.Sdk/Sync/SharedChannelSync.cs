@@ -26,6 +26,16 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 {
     private const int PayloadTooLarge = 413;
 
+    /// <summary>
+    /// How long after a peer invited this workspace to a channel its "channel is no longer shared" answers are taken
+    /// as not yet shared (retried) rather than unshared: Mattermost records the share only once our answer to its
+    /// invitation arrives, so a sync that crosses that answer is refused for a moment.
+    /// </summary>
+    internal static readonly TimeSpan NewShareGracePeriod = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a channel just received waits for the transport to report its answer written (<see cref="RemoteResponse.MarkSent"/>).</summary>
+    internal static readonly TimeSpan AnswerWaitLimit = TimeSpan.FromSeconds(5);
+
     private readonly ISharedChannelStore _channels;
     private readonly IConnectionStore _connections;
     private readonly ISyncStateStore _syncState;
@@ -38,6 +48,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<UserStatus>> _statuses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), PageReadAhead> _readAhead = new();
+    private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), byte> _held = new();
+    private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), DateTimeOffset> _sharesReceived = new();
     private readonly object _idleGate = new();
     private TaskCompletionSource _idleSignal = NewSignal();
     private int _routing;
@@ -158,7 +170,54 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         _ = RouteAsync(channelId, exceptConnectionId);
     }
 
+    /// <remarks>A channel held until a peer has our answer (<see cref="HoldUntilAnswered"/>) is waiting on the peer, like a retry delay.</remarks>
     internal bool IsIdle => Volatile.Read(ref _routing) == 0 && _workers.Values.All(w => w.IsIdle);
+
+    /// <summary>
+    /// A peer has just invited this workspace to a channel: nothing is sent in it to that peer until the peer has our
+    /// answer (<paramref name="answer"/>; at most <see cref="AnswerWaitLimit"/>), and for
+    /// <see cref="NewShareGracePeriod"/> a "no longer shared" answer is retried instead of ending the share.
+    /// </summary>
+    internal void HoldUntilAnswered(string connectionId, string channelId, ReplySignal answer)
+    {
+        var key = (connectionId, channelId);
+        _sharesReceived[key] = _timeProvider.GetUtcNow();
+        _held[key] = 0;
+        ITimer? limit = null;
+        void Release()
+        {
+            if (_held.TryRemove(key, out _))
+            {
+                limit?.Dispose();
+                try
+                {
+                    // Whatever changed meanwhile (the administrator joining the channel) goes out now.
+                    GetWorker(connectionId).Enqueue(channelId);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Shutting down: the channel is caught up after the restart.
+                }
+            }
+        }
+
+        // A transport that never reports its answers written holds the channel until the limit.
+        limit = _timeProvider.CreateTimer(_ => Release(), null, AnswerWaitLimit, Timeout.InfiniteTimeSpan);
+        answer.OnSent(Release);
+    }
+
+    /// <summary>Whether a peer's "no longer shared" may only mean that it has not yet recorded a share it just made.</summary>
+    private bool InNewShareGracePeriod(string connectionId, SharedChannel channel)
+    {
+        if (channel.IsHome)
+        {
+            // A peer we invite records the share before it answers.
+            return false;
+        }
+
+        DateTimeOffset received = _sharesReceived.TryGetValue((connectionId, channel.ChannelId), out DateTimeOffset at) && at > channel.CreatedAt ? at : channel.CreatedAt;
+        return _timeProvider.GetUtcNow() - received < NewShareGracePeriod;
+    }
 
     /// <summary>Wakes the worker of a connection for every channel shared with it (catch-up after an interruption or a restart).</summary>
     internal async Task CatchUpAsync(string connectionId, CancellationToken cancellationToken)
@@ -183,6 +242,11 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         if (_workers.TryRemove(connectionId, out RemoteWorker? worker))
         {
             await worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach ((string ConnectionId, string ChannelId) key in _sharesReceived.Keys.Where(k => k.ConnectionId == connectionId))
+        {
+            _sharesReceived.TryRemove(key, out _);
         }
 
         foreach ((string ConnectionId, string ChannelId) key in _readAhead.Keys.Where(k => k.ConnectionId == connectionId))
@@ -303,8 +367,9 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     {
         ConnectionRecord? connection = await _connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false);
         SharedChannel? channel = await _channels.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false);
-        if (connection is not { DeletedAt: null, InvitationAccepted: true } || channel is null)
+        if (connection is not { DeletedAt: null, InvitationAccepted: true } || channel is null || _held.ContainsKey((connectionId, channelId)))
         {
+            // A held channel is woken again when the hold ends.
             return false;
         }
 
@@ -390,6 +455,14 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
                 Task<bool> stopped = sends[accepted];
                 if (stopped.IsCompletedSuccessfully)
                 {
+                    if (InNewShareGracePeriod(connectionId, channel))
+                    {
+                        throw new SharedChannelsException(
+                            SharedChannelsErrorCode.RemoteRejected,
+                            $"The peer of connection {connectionId} does not have channel {channelId} yet, just after inviting this workspace to it; sending again.",
+                            isTransient: true);
+                    }
+
                     // The peer dropped the channel: stop sending it there. Its cursor is gone and is not written again.
                     await DropChannelAsync(connection, channel, cancellationToken).ConfigureAwait(false);
                     return false;

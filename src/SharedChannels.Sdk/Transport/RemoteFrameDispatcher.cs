@@ -171,7 +171,7 @@ public sealed class RemoteFrameDispatcher
         try
         {
             JsonElement payload = await handler.HandleAsync(frame, cancellationToken).ConfigureAwait(false);
-            response = new RemoteResponse(200, WireFormat.Ok(payload));
+            response = new RemoteResponse(200, WireFormat.Ok(payload)) { AfterSent = frame.Reply.MarkSent };
             Count(frame.Topic, "accepted");
         }
         catch (SharedChannelsException ex)
@@ -179,12 +179,14 @@ public sealed class RemoteFrameDispatcher
             // /msg reports failures in the body with HTTP 200, as Mattermost does; confirm_invite uses the status.
             int status = frame.Endpoint == RemoteEndpoint.ConfirmInvitation ? StatusFor(ex.ErrorCode) : 200;
             response = new RemoteResponse(status, WireFormat.Fail(ex.Message));
+            frame.Reply.MarkSent();
             Count(frame.Topic, "rejected");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.FrameFailed(_logger, frame.MessageId, frame.Topic, frame.Connection.RemoteId, ex);
             response = new RemoteResponse(500, WireFormat.Fail("internal error while handling the message; it may be retried"));
+            frame.Reply.MarkSent();
             Count(frame.Topic, "failed");
         }
 

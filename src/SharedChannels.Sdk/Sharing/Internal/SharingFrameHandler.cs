@@ -6,6 +6,7 @@ using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
+using SharedChannels.Sync;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;
 
@@ -16,6 +17,7 @@ internal sealed class SharingFrameHandler(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
     HostPorts host,
+    SharedChannelSync sync,
     IOptionsMonitor<SharedChannelsOptions> options,
     TimeProvider timeProvider,
     ILogger<SharingFrameHandler> logger) : IFrameHandler
@@ -61,6 +63,10 @@ internal sealed class SharingFrameHandler(
                 throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "a channel with this id already exists here and was not shared by the sender");
             }
         }
+
+        // Mattermost records the share only once it has this answer: a sync reaching it earlier is refused as "no
+        // longer shared". So nothing goes out in this channel before the answer is written (see docs/mattermost.md).
+        sync.HoldUntilAnswered(connection.RemoteId, channelId, frame.Reply);
 
         var info = new ChannelInfo
         {

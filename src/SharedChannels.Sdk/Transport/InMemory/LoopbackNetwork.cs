@@ -67,7 +67,9 @@ public sealed class LoopbackNetwork
             SignatureTimestamp = request.SignatureTimestamp,
         };
         RemoteResponse response = await dispatcher().DispatchAsync(copy, cancellationToken).ConfigureAwait(false);
-        return response with { Body = response.Body.ToArray() };
+        RemoteResponse delivered = response with { Body = response.Body.ToArray(), AfterSent = null };
+        response.MarkSent();
+        return delivered;
     }
 
     private static string Key(string siteUrl) => siteUrl.Trim().TrimEnd('/');

@@ -10,4 +10,8 @@ namespace SharedChannels.Transport.Internal;
 /// <param name="Topic">The frame's topic.</param>
 /// <param name="CreateAt">The frame's <c>create_at</c> (Unix ms, sender's clock).</param>
 /// <param name="Payload">The frame's payload.</param>
-internal sealed record InboundFrame(ConnectionRecord Connection, RemoteEndpoint Endpoint, string MessageId, string Topic, long CreateAt, JsonElement Payload);
+internal sealed record InboundFrame(ConnectionRecord Connection, RemoteEndpoint Endpoint, string MessageId, string Topic, long CreateAt, JsonElement Payload)
+{
+    /// <summary>Gets the signal that the answer to this frame has been written to the peer.</summary>
+    public ReplySignal Reply { get; } = new();
+}
