@@ -18,7 +18,21 @@ public sealed class MattermostPeerTests
     public async Task SetUp() => _world = await SampleHostAndMattermostPeer.StartAsync(new MattermostPeerOptions { EnableSharedChannelsMemberSync = true });
 
     [TearDown]
-    public async Task TearDown() => await _world.DisposeAsync();
+    public async Task TearDown()
+    {
+        // What went wrong on the wire, for the reader of a failed test (no tokens or codes are recorded).
+        foreach (PeerInbound inbound in Peer.Read(p => p.Inbound.Where(i => i.StatusCode != 200 || i.Reply.Contains("FAIL", StringComparison.Ordinal)).ToList()))
+        {
+            await TestContext.Out.WriteLineAsync($"peer answered {inbound.Path} ({inbound.Topic}): {inbound.StatusCode} {inbound.Reply}");
+        }
+
+        foreach (PeerExchange outbound in Peer.Read(p => p.Outbound.Where(o => o.StatusCode != 200 || o.Body.Contains("FAIL", StringComparison.Ordinal)).ToList()))
+        {
+            await TestContext.Out.WriteLineAsync($"host answered {outbound.Path} ({outbound.Topic}): {outbound.StatusCode} {outbound.Body}");
+        }
+
+        await _world.DisposeAsync();
+    }
 
     [Test]
     public async Task AcceptInvitation_FromMattermost_ConnectsAndMattermostsFirstPingAfterConfirmGets200()
