@@ -18,6 +18,9 @@ public sealed class SharedChannelsOptions
     /// <summary>The default for <see cref="MaxSyncRequestsInFlight"/>.</summary>
     public const int DefaultMaxSyncRequestsInFlight = 4;
 
+    /// <summary>The default for <see cref="GlobalUserSyncBatchSize"/>: Mattermost's <c>MaxUsersPerSync</c>.</summary>
+    public const int DefaultGlobalUserSyncBatchSize = 25;
+
     /// <summary>
     /// Gets or sets a value indicating whether secure connections (the remote-cluster service) are enabled.
     /// Off by default. Without it, connections cannot be created or accepted and inbound frames are refused.
@@ -62,6 +65,24 @@ public sealed class SharedChannelsOptions
     public int MaxSyncRequestsInFlight { get; set; } = DefaultMaxSyncRequestsInFlight;
 
     /// <summary>
+    /// Gets or sets a value indicating whether every local user is sent to a connection when it opens (confirmed,
+    /// back online, or at start), not only the users that take part in shared channels: Mattermost's
+    /// <c>SyncUsersOnConnectionOpen</c> (topic <c>sharedchannel_global_user_sync</c>). Off by default. Each time, the users
+    /// changed since the last global user sync to that connection go out, in messages of
+    /// <see cref="GlobalUserSyncBatchSize"/>; shadows of remote users never do. The host's
+    /// <see cref="IUserDirectory"/> must implement <see cref="IUserDirectory.ListLocalUsersAsync"/>. Global user syncs
+    /// from peers are applied whatever this says.
+    /// </summary>
+    public bool SyncUsersOnConnectionOpen { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many users go in one global user sync message (see <see cref="SyncUsersOnConnectionOpen"/>):
+    /// at most 200; values below 1 mean <see cref="DefaultGlobalUserSyncBatchSize"/> (25), as Mattermost's
+    /// <c>GlobalUserSyncBatchSize</c>.
+    /// </summary>
+    public int GlobalUserSyncBatchSize { get; set; } = DefaultGlobalUserSyncBatchSize;
+
+    /// <summary>
     /// Gets or sets this workspace's public site URL (absolute http or https), sent to peers in invitations and
     /// confirmations. Required when <see cref="EnableRemoteClusterService"/> is on.
     /// </summary>
@@ -102,6 +123,9 @@ public sealed class SharedChannelsOptions
 
     /// <summary>Gets the effective batch size toward SDK peers: <see cref="MaxPostsPerSyncToSdkPeers"/> (500 when below 1), at least <see cref="EffectiveMaxPostsPerSync"/>.</summary>
     internal int EffectiveMaxPostsPerSyncToSdkPeers => Math.Max(EffectiveMaxPostsPerSync, MaxPostsPerSyncToSdkPeers < 1 ? DefaultMaxPostsPerSyncToSdkPeers : MaxPostsPerSyncToSdkPeers);
+
+    /// <summary>Gets the effective global user sync batch: <see cref="GlobalUserSyncBatchSize"/>, or 25 when it is below 1.</summary>
+    internal int EffectiveGlobalUserSyncBatchSize => GlobalUserSyncBatchSize < 1 ? DefaultGlobalUserSyncBatchSize : GlobalUserSyncBatchSize;
 
     /// <summary>Gets the effective window toward SDK peers: <see cref="MaxSyncRequestsInFlight"/>, or 4 when it is below 1.</summary>
     internal int EffectiveMaxSyncRequestsInFlight => MaxSyncRequestsInFlight < 1 ? DefaultMaxSyncRequestsInFlight : MaxSyncRequestsInFlight;

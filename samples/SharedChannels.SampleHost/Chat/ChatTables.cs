@@ -190,6 +190,20 @@ internal static class ChatTables
     public static Task<ChatUser?> FindUserByUsernameAsync(SqliteConnection db, string username, CancellationToken cancellationToken) =>
         db.QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE username = $username;", ReadUser, cancellationToken, ("$username", username));
 
+    /// <summary>Lists this workspace's own users changed after a point, in (update_at, id) order (for the SDK's global user sync).</summary>
+    public static Task<List<ChatUser>> ListLocalUsersAsync(SqliteConnection db, DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken) =>
+        db.QueryAsync(
+            $"""
+            SELECT {UserColumns} FROM users
+            WHERE remote_id IS NULL AND (update_at > $after OR (update_at = $after AND id > $after_id))
+            ORDER BY update_at, id LIMIT $max;
+            """,
+            ReadUser,
+            cancellationToken,
+            ("$after", updatedAfter),
+            ("$after_id", afterUserId),
+            ("$max", maxCount));
+
     /// <summary>Creates or updates a user. <paramref name="isAdmin"/> is only set on creation.</summary>
     public static Task<int> SaveUserAsync(SqliteConnection db, ChatUser user, bool isAdmin, CancellationToken cancellationToken) =>
         db.ExecuteAsync(

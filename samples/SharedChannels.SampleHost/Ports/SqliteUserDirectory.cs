@@ -35,6 +35,13 @@ public sealed class SqliteUserDirectory(ChatDatabase database) : IUserDirectory
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ChatUser>> ListLocalUsersAsync(DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        return await ChatTables.ListLocalUsersAsync(db, updatedAfter, afterUserId, maxCount, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask SetStatusAsync(UserStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);

@@ -172,6 +172,7 @@ public sealed partial class SecureConnections
         ConnectionRecord confirmed = record with { InvitationAccepted = true, LastPingAt = _timeProvider.GetUtcNow(), PeerSupportsSignedFrames = signedFrames };
         await _store.UpdateAsync(confirmed, cancellationToken).ConfigureAwait(false);
         Log.InvitationAccepted(_logger, confirmed.RemoteId, confirmed.Name, invitation.SiteUrl);
+        await _observers.ConnectionOpenedAsync(confirmed, cancellationToken).ConfigureAwait(false);
         return ToStatus(confirmed);
     }
 

@@ -104,6 +104,8 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, FileReceiver>(sp => sp.GetRequiredService<FileReceiver>()));
         services.TryAddSingleton<IUploadHandler>(sp => sp.GetRequiredService<FileReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
+        services.TryAddSingleton<GlobalUserSync>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, GlobalUserSync>(sp => sp.GetRequiredService<GlobalUserSync>()));
 
         services.TryAddSingleton(sp => new RemoteFrameDispatcher(
             sp.GetRequiredService<IConnectionStore>(),

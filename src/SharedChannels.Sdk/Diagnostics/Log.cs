@@ -116,6 +116,18 @@ internal static partial class Log
     [LoggerMessage(1506, LogLevel.Error, "Routing the change of {Subject} to the sync workers failed; it is sent with the next change or catch-up.")]
     public static partial void RoutingFailed(ILogger logger, string subject, Exception exception);
 
+    [LoggerMessage(1520, LogLevel.Warning, "Global user sync to connection {ConnectionId} failed; it runs again when the connection next opens. Reason: {Reason}")]
+    public static partial void GlobalUserSyncFailed(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(1521, LogLevel.Warning, "Global user sync to connection {ConnectionId} cannot run: the host's IUserDirectory does not implement ListLocalUsersAsync.")]
+    public static partial void GlobalUserSyncUnsupported(ILogger logger, string connectionId);
+
+    [LoggerMessage(1522, LogLevel.Information, "Global user sync to connection {ConnectionId} is done: {Users} users sent.")]
+    public static partial void GlobalUserSyncDone(ILogger logger, string connectionId, int users);
+
+    [LoggerMessage(1523, LogLevel.Information, "Connection {ConnectionId} does not take global user syncs (it answered without a sync response); the users are offered again when it next opens.")]
+    public static partial void GlobalUserSyncNotTaken(ILogger logger, string connectionId);
+
     [LoggerMessage(1507, LogLevel.Information, "Connection {ConnectionId} refused a sync message of {Posts} posts of channel {ChannelId} as too large; sending it in two halves.")]
     public static partial void BatchSplit(ILogger logger, string channelId, string connectionId, int posts);
 

@@ -6,6 +6,7 @@ namespace SharedChannels.Internal;
 internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedChannelsOptions>
 {
     private const int MaxSyncRequestsInFlightLimit = 64;
+    private const int MaxGlobalUserSyncBatchSize = 200;
     private const int MaxPostsPerSyncLimit = 10_000;
 
     public ValidateOptionsResult Validate(string? name, SharedChannelsOptions options)
@@ -59,6 +60,11 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
         if (options.MaxSyncRequestsInFlight > MaxSyncRequestsInFlightLimit)
         {
             failures.Add($"MaxSyncRequestsInFlight ({options.MaxSyncRequestsInFlight}) must be at most {MaxSyncRequestsInFlightLimit}: more only queues messages at the peer.");
+        }
+
+        if (options.GlobalUserSyncBatchSize > MaxGlobalUserSyncBatchSize)
+        {
+            failures.Add($"GlobalUserSyncBatchSize ({options.GlobalUserSyncBatchSize}) must be at most {MaxGlobalUserSyncBatchSize}, as in Mattermost; 0 means the default of {SharedChannelsOptions.DefaultGlobalUserSyncBatchSize}.");
         }
 
         if (!Enum.IsDefined(options.UsernameCollisionPolicy))

@@ -12,9 +12,12 @@ internal sealed class RecordingTransport(LoopbackNetwork network) : IRemoteTrans
 
     public ConcurrentQueue<(Uri SiteUrl, string Topic, JsonElement Payload)> Sent { get; } = new();
 
+    /// <summary>Gets or sets a hook that may answer a request itself (return a response) instead of delivering it (return <see langword="null"/>).</summary>
+    public Func<RemoteRequest, RemoteResponse?>? Answer { get; set; }
+
     public async Task<RemoteResponse> SendAsync(Uri siteUrl, RemoteRequest request, CancellationToken cancellationToken = default)
     {
-        RemoteResponse response = await _inner.SendAsync(siteUrl, request, cancellationToken);
+        RemoteResponse response = Answer?.Invoke(request) ?? await _inner.SendAsync(siteUrl, request, cancellationToken);
         if (request.Endpoint != RemoteEndpoint.Upload)
         {
             using JsonDocument frame = JsonDocument.Parse(request.Body);

@@ -77,6 +77,9 @@ internal sealed class ConnectionFrameHandler(
         await store.UpdateAsync(confirmed, cancellationToken).ConfigureAwait(false);
         Log.ConnectionConfirmed(logger, connection.RemoteId, connection.Name, confirmed.SiteUrl);
 
+        // The peer takes our requests once it has this answer (Mattermost confirms only then).
+        frame.Reply.OnSent(() => _ = observers.ConnectionOpenedAsync(confirmed, CancellationToken.None));
+
         // Announced only to a peer that announced it: both sides switch signing on, or neither does.
         return confirmed.PeerSupportsSignedFrames
             ? JsonSerializer.SerializeToElement(new ConfirmReplyDto { SdkFeatures = [FrameSignature.Feature] }, WireJsonContext.Default.ConfirmReplyDto)

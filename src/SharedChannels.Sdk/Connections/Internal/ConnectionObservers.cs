@@ -15,6 +15,9 @@ internal sealed class ConnectionObservers(IEnumerable<IConnectionObserver> obser
     public Task ConnectionRecoveredAsync(ConnectionRecord connection, bool wasOffline, CancellationToken cancellationToken) =>
         NotifyAsync(connection, o => o.OnConnectionRecoveredAsync(connection, wasOffline, cancellationToken));
 
+    public Task ConnectionOpenedAsync(ConnectionRecord connection, CancellationToken cancellationToken) =>
+        NotifyAsync(connection, o => o.OnConnectionOpenedAsync(connection, cancellationToken));
+
     public Task ConnectionOfflineAsync(ConnectionRecord connection, CancellationToken cancellationToken) =>
         NotifyAsync(connection, o => o.OnConnectionOfflineAsync(connection, cancellationToken));
 

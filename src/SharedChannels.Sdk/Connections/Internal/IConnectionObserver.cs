@@ -20,6 +20,12 @@ internal interface IConnectionObserver
     /// <param name="cancellationToken">A token to cancel the work.</param>
     Task OnConnectionRecoveredAsync(ConnectionRecord connection, bool wasOffline, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The connection was just confirmed, on either side: the peer can now be sent anything. Runs after the
+    /// confirmation's answer was written, on the side that answered it.
+    /// </summary>
+    Task OnConnectionOpenedAsync(ConnectionRecord connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The connection went offline (no good ping within <see cref="SharedChannelsOptions.OfflineAfter"/>).</summary>
     Task OnConnectionOfflineAsync(ConnectionRecord connection, CancellationToken cancellationToken);
 }

@@ -509,6 +509,19 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ChatUser>> ListLocalUsersAsync(DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(afterUserId);
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<ChatUser>>([.. _users.Values
+                .Where(u => !u.IsRemote && (u.UpdateAt > updatedAfter || (u.UpdateAt == updatedAfter && string.CompareOrdinal(u.Id, afterUserId) > 0)))
+                .OrderBy(u => u.UpdateAt).ThenBy(u => u.Id, StringComparer.Ordinal)
+                .Take(maxCount)]);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask SetStatusAsync(UserStatus status, CancellationToken cancellationToken = default)
     {
         SetLocalStatus(status);

@@ -32,12 +32,22 @@ internal sealed class SyncReceiver(
     IOptionsMonitor<SharedChannelsOptions> options,
     ILogger<SyncReceiver> logger) : IFrameHandler
 {
-    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.SharedChannelSync];
+    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.SharedChannelSync, Wire.Topics.GlobalUserSync];
 
     public async Task<JsonElement> HandleAsync(InboundFrame frame, CancellationToken cancellationToken)
     {
         FeatureGuard.EnsureSharedChannels(options.CurrentValue);
-        SyncMsgDto message = Deserialize(frame.Payload);
+        SyncMsgDto message = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.SyncMsgDto)
+            ?? throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The sync message is not valid: it must be an object with a channel_id (empty only in a global user sync).");
+
+        // As in Mattermost's processSyncMessage, an empty channel_id makes a global user sync, whatever the topic.
+        if (string.IsNullOrEmpty(message.ChannelId))
+        {
+            return frame.Topic == Wire.Topics.GlobalUserSync || message.Users is { Count: > 0 }
+                ? await ReceiveGlobalUsersAsync(frame, message, cancellationToken).ConfigureAwait(false)
+                : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The sync message is not valid: it has no channel_id.");
+        }
+
         string connectionId = frame.Connection.RemoteId;
         string channelId = message.ChannelId!;
 
@@ -68,12 +78,22 @@ internal sealed class SyncReceiver(
         return JsonSerializer.SerializeToElement(context.Response, WireJsonContext.Default.SyncResponseDto);
     }
 
-    private static SyncMsgDto Deserialize(JsonElement payload)
+    /// <summary>
+    /// A global user sync (Mattermost's <c>syncAllUsers</c>): the peer's users, outside any channel. They are checked
+    /// and named as the users of a channel sync are; a message that carries anything else is refused whole.
+    /// </summary>
+    private async Task<JsonElement> ReceiveGlobalUsersAsync(InboundFrame frame, SyncMsgDto message, CancellationToken cancellationToken)
     {
-        SyncMsgDto? message = WireFormat.TryReadObject(payload, WireJsonContext.Default.SyncMsgDto);
-        return message is { ChannelId.Length: > 0 }
-            ? message
-            : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The sync message is not valid: it must be an object with a channel_id.");
+        if (message.Posts is { Count: > 0 } || message.Reactions is { Count: > 0 } || message.Statuses is { Count: > 0 } ||
+            message.Acknowledgements is { Count: > 0 } || message.MembershipChanges is { Count: > 0 })
+        {
+            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "A global user sync message carries only users: it must not contain posts, reactions, acknowledgements, statuses or memberships.");
+        }
+
+        var context = new ApplyContext(frame.Connection, string.Empty, readOnlyForSender: false, mentionTransforms: null);
+        await ApplyUsersAsync(context, message.Users, cancellationToken).ConfigureAwait(false);
+        Log.BatchApplied(logger, "(global user sync)", frame.Connection.RemoteId, 0, 0, context.Response.UsersSyncd.Count, context.Response.ItemErrors?.Count ?? 0);
+        return JsonSerializer.SerializeToElement(context.Response, WireJsonContext.Default.SyncResponseDto);
     }
 
     private async Task ApplyUsersAsync(ApplyContext context, Dictionary<string, UserDto>? users, CancellationToken cancellationToken)
