@@ -40,10 +40,10 @@ internal sealed class SampleHostAndMattermostPeer : IAsyncDisposable
     /// <summary>Gets the connection's remote id, the same on both sides.</summary>
     public string ConnectionId { get; private set; } = null!;
 
-    public static async Task<SampleHostAndMattermostPeer> StartAsync(MattermostPeerOptions? peerOptions = null)
+    public static async Task<SampleHostAndMattermostPeer> StartAsync(MattermostPeerOptions? peerOptions = null, Action<SharedChannelsOptions>? hostOptions = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-mm-" + Guid.NewGuid().ToString("N")[..8]);
-        SampleHost host = await SampleHost.StartAsync(new SampleHostOptions { DataDirectory = Path.Combine(root, "host"), MinimumLogLevel = LogLevel.Warning });
+        SampleHost host = await SampleHost.StartAsync(new SampleHostOptions { DataDirectory = Path.Combine(root, "host"), MinimumLogLevel = LogLevel.Warning, ConfigureSharedChannels = hostOptions });
         MattermostPeer peer = await MattermostPeer.StartAsync(peerOptions);
         var pair = new SampleHostAndMattermostPeer(root, host, peer);
         pair.Admin = await pair.Chat.CreateUserAsync("admin", isAdmin: true);
