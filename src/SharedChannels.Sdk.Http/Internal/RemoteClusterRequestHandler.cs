@@ -27,17 +27,7 @@ internal sealed class RemoteClusterRequestHandler(
     {
         CancellationToken aborted = context.RequestAborted;
         int limit = options.CurrentValue.MaxFrameBytes;
-        RemoteRequest? request;
-        try
-        {
-            request = await ReadRequestAsync(context, endpoint, limit).ConfigureAwait(false);
-        }
-        catch (PartialUploadException partial)
-        {
-            // The sender is gone: nothing can be answered, but the bytes that came are kept so the upload can resume.
-            await dispatcher.DispatchAsync(partial.Request, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
+        RemoteRequest? request = await ReadRequestAsync(context, endpoint, limit).ConfigureAwait(false);
 
         if (request is null)
         {
@@ -89,12 +79,6 @@ internal sealed class RemoteClusterRequestHandler(
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             withinLimit = false;
-        }
-        catch (Exception ex) when (endpoint == RemoteEndpoint.Upload && buffer.Length > 0 && !IsMultipart(http, out _) &&
-                                   ex is IOException or BadHttpRequestException or OperationCanceledException)
-        {
-            // A raw upload cut off on the way: Mattermost's UploadData keeps such bytes too (file_offset).
-            throw new PartialUploadException(Create(context, endpoint, buffer.ToArray()));
         }
 
         return withinLimit ? Create(context, endpoint, buffer.ToArray()) : null;
@@ -214,10 +198,4 @@ internal sealed class RemoteClusterRequestHandler(
 
         return buffer.WrittenSpan.ToArray();
     }
-}
-
-/// <summary>Thrown by <see cref="RemoteClusterRequestHandler.ReadRequestAsync"/> when a raw upload body was cut off: it carries what arrived.</summary>
-internal sealed class PartialUploadException(RemoteRequest request) : Exception("The upload body was cut off.")
-{
-    public RemoteRequest Request { get; } = request;
 }

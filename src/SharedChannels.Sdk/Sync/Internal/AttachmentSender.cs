@@ -20,9 +20,9 @@ namespace SharedChannels.Sync.Internal;
 /// first, and accepts a file only from a user it knows.
 /// </summary>
 /// <remarks>
-/// A file upload interrupted after its announcement is resumed: the next attempt announces the same upload id, and a
-/// receiver that kept the bytes (an SDK host) answers with the offset reached (<c>file_offset</c>), from which the rest
-/// is sent. A receiver that refuses the repeated id (Mattermost stores upload sessions under a unique id) is sent the
+/// A file upload interrupted after its announcement is resumed: to an SDK peer a file goes in parts of
+/// <see cref="SdkPeerChunkBytes"/>, each kept by the receiver; the next attempt announces the same upload id, the
+/// receiver answers with the offset reached (<c>file_offset</c>), and the rest is sent from there. A receiver that refuses the repeated id (Mattermost stores upload sessions under a unique id) is sent the
 /// whole file under a new id. What was sent is remembered in memory only: after a restart, a peer is asked again and
 /// answers that it has the file (<c>sdk_file_exists</c>), or Mattermost receives it once more.
 /// </remarks>
@@ -32,6 +32,13 @@ internal sealed class AttachmentSender(
     IOptionsMonitor<SharedChannelsOptions> options,
     ILogger logger)
 {
+    /// <summary>
+    /// The size of the parts a file is sent in to an SDK peer (one whose frames are signed). Each part is its own signed
+    /// request; an interruption costs at most the part in flight. Mattermost gets one body: it refuses a first part
+    /// under 5 MB that does not complete the file, and its own sender never resumes.
+    /// </summary>
+    internal const int SdkPeerChunkBytes = 1024 * 1024;
+
     private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string FileId), string> _interrupted = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string UserId), DateTimeOffset> _imagesSent = new();
@@ -171,18 +178,27 @@ internal sealed class AttachmentSender(
 
         // Remembered before the bytes go: if they are cut off, the next attempt resumes this upload.
         _interrupted[key] = session.Id!;
-        var request = new RemoteRequest
+        int part = connection.PeerSupportsSignedFrames ? SdkPeerChunkBytes : int.MaxValue;
+        RemoteResponse response;
+        do
         {
-            Endpoint = RemoteEndpoint.Upload,
-            RemoteId = connection.RemoteId,
-            Token = connection.RemoteToken,
-            UploadId = session.Id,
-            Body = content[(int)offset..],
-        };
-        RemoteResponse response = await sender.SendAsync(connection, PeerUrl(connection), request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+            int length = (int)Math.Min(part, content.Length - offset);
+            var request = new RemoteRequest
+            {
+                Endpoint = RemoteEndpoint.Upload,
+                RemoteId = connection.RemoteId,
+                Token = connection.RemoteToken,
+                UploadId = session.Id,
+                Body = content.Slice((int)offset, length),
+            };
+            response = await sender.SendAsync(connection, PeerUrl(connection), request, options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+            offset += length;
+        }
+        while (response.StatusCode == 204 && offset < content.Length);
+
         if (response.StatusCode >= 500 || response.StatusCode == 204)
         {
-            // 204: the peer holds only part of the file (the body was cut short on the way); the retry resumes it.
+            // 204 after the last byte: the peer holds only part of the file; the retry asks where it stopped.
             throw new SharedChannelsException(
                 SharedChannelsErrorCode.RemoteRejected,
                 $"The peer of connection {connection.RemoteId} did not complete file {file.Id} (HTTP {response.StatusCode}); the upload is resumed with the next attempt.",
