@@ -64,9 +64,12 @@ try
     Detail("which shared it with chat-b, read-write.");
     Detail("B created the channel with the same id; bob, the connection's admin on B, joined it.");
 
+    // A 1×1 PNG as john's picture on A: it travels to B with john's first post.
+    byte[] johnsPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/eL9GtQAAAABJRU5ErkJggg==");
+    await a.Chat.SetProfileImageAsync(johnA.Id, johnsPicture);
     PostView root = await a.Chat.PostAsync(channel.Id, johnA.Id, "Kick-off meeting at 3pm?");
     TimeSpan took = await WaitUntilAsync("A's post to reach B", async ct => (await b.Chat.GetPostsAsync(channel.Id, ct)).Any(p => p.Id == root.Id));
-    Step("On A, john posted \"Kick-off meeting at 3pm?\".");
+    Step("On A, john set a profile picture and posted \"Kick-off meeting at 3pm?\".");
     Detail($"It reached B in {Ms(took)}.");
 
     PostView reply = await b.Chat.PostAsync(channel.Id, johnB.Id, "Works for me!", rootId: root.Id);
@@ -76,6 +79,13 @@ try
     Step("On B, john replied in the thread (\"Works for me!\") and bob posted \"oops, wrong channel\".");
     Detail($"Both reached A in {Ms(took)}.");
 
+    byte[] agenda = "1. Scope\n2. Timeline\n3. Owners\n"u8.ToArray();
+    FileView agendaOnB = await b.Chat.UploadFileAsync(channel.Id, johnB.Id, "agenda.txt", agenda, "text/plain");
+    PostView withFile = await b.Chat.PostAsync(channel.Id, johnB.Id, "Agenda attached.", rootId: root.Id, fileIds: [agendaOnB.Id]);
+    took = await WaitUntilAsync("B's file to reach A", async ct => (await a.Chat.GetPostsAsync(channel.Id, ct)).Any(p => p.Id == withFile.Id && p.Files.Count == 1));
+    Step("On B, john replied \"Agenda attached.\" with the file agenda.txt.");
+    Detail($"The post and its file reached A in {Ms(took)} (the file first, as Mattermost sends them).");
+
     await a.Chat.EditPostAsync(root.Id, "Kick-off meeting at 4pm?");
     await a.Chat.AddReactionAsync(root.Id, alice.Id, "party_parrot");
     await b.Chat.DeletePostAsync(oops.Id);
@@ -84,7 +94,7 @@ try
     Detail("on A, john edited his post to \"Kick-off meeting at 4pm?\" and alice reacted with :party_parrot:;");
     Detail("on B, bob deleted his post and reacted with :+1:.");
 
-    string expected = $"{root.Id}:Kick-off meeting at 4pm?:+1,party_parrot | {reply.Id}:Works for me!:";
+    string expected = $"{root.Id}:Kick-off meeting at 4pm?:+1,party_parrot | {reply.Id}:Works for me!: | {withFile.Id}:Agenda attached.:";
     took = await WaitUntilAsync("both sides to show the same channel", async ct =>
         Fingerprint(await a.Chat.GetPostsAsync(channel.Id, ct)) == expected && Fingerprint(await b.Chat.GetPostsAsync(channel.Id, ct)) == expected);
     Step($"Waited until both sides had synced: {Ms(took)}.");
@@ -96,6 +106,9 @@ try
     await ShowAsync(b, postsOnB);
     Console.WriteLine();
 
+    FileView? agendaOnA = postsOnA.Single(p => p.Id == withFile.Id).Files.SingleOrDefault();
+    byte[]? agendaBytesOnA = agendaOnA is null ? null : await a.Chat.DownloadFileAsync(agendaOnA.Id);
+    byte[]? johnsPictureOnB = await b.Chat.GetProfileImageAsync(johnA.Id);
     PostView rootOnA = postsOnA.Single(p => p.Id == root.Id);
     PostView rootOnB = postsOnB.Single(p => p.Id == root.Id);
     var checks = new (string What, bool Passed)[]
@@ -107,6 +120,8 @@ try
         ("the deleted post is gone on both sides", postsOnA.Concat(postsOnB).All(p => p.Id != oops.Id)),
         (":party_parrot: is an image on A and the text \":party_parrot:\" on B", Emoji(rootOnA, "party_parrot") is { FallbackText: null } && Emoji(rootOnB, "party_parrot") is { FallbackText: ":party_parrot:" }),
         ("the :+1: from B reached A", Emoji(rootOnA, "+1")?.Usernames.SequenceEqual(["bob"]) == true),
+        ("B's agenda.txt is attached on A, byte for byte", agendaOnA is { Name: "agenda.txt", IsRemote: true } && agendaBytesOnA?.AsSpan().SequenceEqual(agenda) == true),
+        ("A's john has his profile picture on B", johnsPictureOnB?.AsSpan().SequenceEqual(johnsPicture) == true),
     };
     Step("Checks:");
     foreach ((string what, bool passed) in checks)
@@ -216,6 +231,11 @@ static async Task ShowAsync(Workspace workspace, IReadOnlyList<PostView> posts)
         {
             IEnumerable<string> reactions = post.Reactions.Select(r => $"{r.FallbackText ?? $"<{r.EmojiName}>"} {string.Join(", ", r.Usernames)}");
             Console.WriteLine($"{new string(' ', prefix.Length)}  reactions: {string.Join("   ", reactions)}");
+        }
+
+        foreach (FileView file in post.Files)
+        {
+            Console.WriteLine($"{new string(' ', prefix.Length)}  file: {file.Name} ({file.Size} bytes{(file.IsRemote ? ", from the other workspace" : string.Empty)})");
         }
     }
 }

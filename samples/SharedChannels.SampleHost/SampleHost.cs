@@ -109,6 +109,8 @@ public sealed class SampleHost : IAsyncDisposable
         string chatDatabase = Path.Combine(options.DataDirectory, ChatDatabaseFile);
         builder.Services.AddSingleton(_ => ChatDatabase.Open(chatDatabase));
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(SampleBlobs.Open(options.DataDirectory));
 
         // The SDK: HTTP between workspaces, its state in its own SQLite file, and the host's ports.
         string sdkDatabase = new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, SharedChannelsDatabaseFile) }.ToString();
@@ -118,6 +120,11 @@ public sealed class SampleHost : IAsyncDisposable
                 o.EnableRemoteClusterService = true;
                 o.EnableSharedChannels = true;
                 o.SiteUrl = siteUrl;
+                if (options.UsernameCollisionPolicy is { } policy)
+                {
+                    o.UsernameCollisionPolicy = policy;
+                }
+
                 options.ConfigureSharedChannels?.Invoke(o);
             })
             .UseHttpTransport()
@@ -126,6 +133,7 @@ public sealed class SampleHost : IAsyncDisposable
             .UseUserDirectory<SqliteUserDirectory>()
             .UseSystemMessages<SqliteSystemMessages>()
             .UseEmojiCatalog<SqliteEmojiCatalog>()
+            .UseFileContent<SqliteFileContent>()
             .UsePermissionChecker<SqlitePermissionChecker>();
         options.ConfigureServices?.Invoke(builder.Services);
 

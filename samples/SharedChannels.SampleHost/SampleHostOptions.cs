@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SharedChannels.Identity;
 
 namespace SharedChannels.Samples;
 
@@ -13,13 +14,31 @@ public sealed record SampleHostOptions
     public Uri Url { get; init; } = new("http://127.0.0.1:0");
 
     /// <summary>
-    /// Gets the folder of the two database files, created if missing: <c>chat.db</c> (the host's own chat data) and
-    /// <c>shared-channels.db</c> (the SDK's connections, shared channels and sync cursors).
+    /// Gets the folder of the host's data, created if missing: <c>chat.db</c> (the host's own chat data),
+    /// <c>shared-channels.db</c> (the SDK's connections, shared channels and sync cursors), and the folders
+    /// <c>files/</c> and <c>images/</c> (the bytes of attachments and profile images, under generated names).
     /// </summary>
     public required string DataDirectory { get; init; }
 
     /// <summary>Gets the least severe log level written to the console. Default <see cref="LogLevel.Information"/>.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>
+    /// Gets how remote users are named here, or <see langword="null"/> for the SDK's default
+    /// (<see cref="UsernameCollisionPolicy.SuffixOnCollision"/>: <c>john</c> stays <c>john</c> unless taken).
+    /// <see cref="UsernameCollisionPolicy.AlwaysSuffix"/> names every remote user <c>john:chat-a</c>, as Mattermost does
+    /// and as Mattermost users expect. Command line: <c>--username-policy AlwaysSuffix</c>.
+    /// </summary>
+    public UsernameCollisionPolicy? UsernameCollisionPolicy { get; init; }
+
+    /// <summary>Gets a value indicating whether files attached to posts are accepted from peers. Default <see langword="true"/>.</summary>
+    public bool EnableFileAttachments { get; init; } = true;
+
+    /// <summary>Gets the largest file, in bytes, uploaded here or accepted from peers. Default 10 MiB.</summary>
+    public long MaxFileSize { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Gets the largest profile image, in bytes, set here. Default 1 MiB.</summary>
+    public int MaxProfileImageSize { get; init; } = 1024 * 1024;
 
     /// <summary>Gets an optional last say on the SDK's options (e.g. <see cref="SharedChannelsOptions.MaxPostsPerSync"/>).</summary>
     public Action<SharedChannelsOptions>? ConfigureSharedChannels { get; init; }

@@ -57,7 +57,7 @@ public sealed class HttpRemoteTransport : IRemoteTransport
     {
         ArgumentNullException.ThrowIfNull(siteUrl);
         ArgumentNullException.ThrowIfNull(request);
-        Uri target = RemoteClusterPaths.Resolve(siteUrl, request.Endpoint, request.UploadId);
+        Uri target = RemoteClusterPaths.Resolve(siteUrl, request.Endpoint, request.UploadId, request.UserId);
         string endpoint = request.Endpoint.ToString();
         string targetForLog = target.GetLeftPart(UriPartial.Authority);
 
@@ -103,11 +103,19 @@ public sealed class HttpRemoteTransport : IRemoteTransport
 
     private static HttpRequestMessage CreateMessage(Uri target, RemoteRequest request)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, target)
+        var message = new HttpRequestMessage(HttpMethod.Post, target);
+        if (request.Endpoint == RemoteEndpoint.ProfileImage)
         {
-            Content = new ReadOnlyMemoryContent(request.Body),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.Endpoint == RemoteEndpoint.Upload ? BinaryMediaType : JsonMediaType);
+            // As Mattermost's sendProfileImage: a multipart form, the image in field "image" named profile.png.
+            var image = new ReadOnlyMemoryContent(request.Body);
+            image.Headers.ContentType = new MediaTypeHeaderValue(BinaryMediaType);
+            message.Content = new MultipartFormDataContent { { image, RemoteClusterPaths.ProfileImageField, "profile.png" } };
+        }
+        else
+        {
+            message.Content = new ReadOnlyMemoryContent(request.Body);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.Endpoint == RemoteEndpoint.Upload ? BinaryMediaType : JsonMediaType);
+        }
 
         // Headers.Add validates the values: a CR/LF in a header is refused rather than sent.
         AddIfPresent(message.Headers, SharedChannelsHttpHeaders.RemoteClusterId, request.RemoteId);

@@ -21,6 +21,9 @@ public sealed class SharedChannelsOptions
     /// <summary>The default for <see cref="GlobalUserSyncBatchSize"/>: Mattermost's <c>MaxUsersPerSync</c>.</summary>
     public const int DefaultGlobalUserSyncBatchSize = 25;
 
+    /// <summary>The default of <see cref="MaxProfileImageBytes"/>: 5 MiB.</summary>
+    public const int DefaultMaxProfileImageBytes = 5 * 1024 * 1024;
+
     /// <summary>
     /// Gets or sets a value indicating whether secure connections (the remote-cluster service) are enabled.
     /// Off by default. Without it, connections cannot be created or accepted and inbound frames are refused.
@@ -115,6 +118,13 @@ public sealed class SharedChannelsOptions
     /// </summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the largest profile image, in bytes, accepted from a peer (larger ones are answered 413) and sent to
+    /// one (larger local images are not sent). Default <see cref="DefaultMaxProfileImageBytes"/> (5 MiB); at least 1024.
+    /// An image arrives in one request body, so <see cref="MaxFrameBytes"/> bounds it too.
+    /// </summary>
+    public int MaxProfileImageBytes { get; set; } = DefaultMaxProfileImageBytes;
+
     /// <summary>Gets or sets how remote users are named locally. Default <see cref="UsernameCollisionPolicy.SuffixOnCollision"/>.</summary>
     public UsernameCollisionPolicy UsernameCollisionPolicy { get; set; } = UsernameCollisionPolicy.SuffixOnCollision;
 
@@ -128,5 +138,7 @@ public sealed class SharedChannelsOptions
     internal int EffectiveGlobalUserSyncBatchSize => GlobalUserSyncBatchSize < 1 ? DefaultGlobalUserSyncBatchSize : GlobalUserSyncBatchSize;
 
     /// <summary>Gets the effective window toward SDK peers: <see cref="MaxSyncRequestsInFlight"/>, or 4 when it is below 1.</summary>
+    internal int EffectiveMaxProfileImageBytes => Math.Min(MaxProfileImageBytes, MaxFrameBytes);
+
     internal int EffectiveMaxSyncRequestsInFlight => MaxSyncRequestsInFlight < 1 ? DefaultMaxSyncRequestsInFlight : MaxSyncRequestsInFlight;
 }

@@ -54,6 +54,30 @@ public sealed class HttpRemoteTransportTests
     }
 
     [Test]
+    public async Task SendAsync_ProfileImage_PostsMultipartFieldImageToTheUsersImagePath_ThatTheEndpointReadsBack()
+    {
+        var handler = new CapturingHandler();
+        byte[] image = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3];
+        var request = new RemoteRequest { Endpoint = RemoteEndpoint.ProfileImage, RemoteId = RemoteId, Token = Token, UserId = "user0000000000000000000001", Body = image };
+
+        await CreateTransport(handler).SendAsync(SiteUrl, request);
+
+        // As Mattermost's sendProfileImage: multipart/form-data, the bytes in the form file "image".
+        string contentType = handler.Single.Header("Content-Type")!;
+        string boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType).Boundary).Value!;
+        ReadOnlyMemory<byte>? field = await Http.Internal.RemoteClusterRequestHandler.ReadPartAsync(handler.Single.Body, boundary, "image", CancellationToken.None);
+        ReadOnlyMemory<byte>? missing = await Http.Internal.RemoteClusterRequestHandler.ReadPartAsync(handler.Single.Body, boundary, "picture", CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(handler.Single.Uri.AbsoluteUri, Is.EqualTo("https://peer.example.com/api/v4/remotecluster/user0000000000000000000001/image"));
+            Assert.That(contentType, Does.StartWith("multipart/form-data"));
+            Assert.That(Encoding.UTF8.GetString(handler.Single.Body), Does.Contain("name=image; filename=profile.png"));
+            Assert.That(field?.ToArray(), Is.EqualTo(image));
+            Assert.That(missing, Is.Null);
+        }
+    }
+
+    [Test]
     public async Task SendAsync_Upload_PostsRawBytesToUploadPathAsOctetStream()
     {
         var handler = new CapturingHandler();

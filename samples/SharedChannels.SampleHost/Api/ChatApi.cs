@@ -41,6 +41,41 @@ public static class ChatApi
             return TypedResults.Created($"/api/posts/{post.Id}", post);
         });
 
+        // Files: upload the raw bytes (name and author in the query, type in Content-Type), then attach by id to a post.
+        api.MapPost("/channels/{channelId}/files", async (string channelId, string? userId, string? name, HttpRequest request, ChatService chat, SampleHostOptions options, CancellationToken ct) =>
+        {
+            byte[]? content = await ReadBodyAsync(request, options.MaxFileSize, ct);
+            if (content is null)
+            {
+                return Results.Problem($"A file must have at most {options.MaxFileSize} bytes.", statusCode: 413);
+            }
+
+            FileView file = await chat.UploadFileAsync(channelId, userId, name, request.ContentType, content, ct);
+            return Results.Created($"/api/files/{file.Id}", file);
+        });
+        api.MapGet("/files/{fileId}", async (string fileId, ChatService chat, CancellationToken ct) =>
+        {
+            (FileView file, byte[] content) = await chat.DownloadFileAsync(fileId, ct);
+
+            // Served as a download, never inline: a peer chose the bytes and the type.
+            return Results.File(content, "application/octet-stream", file.Name);
+        });
+
+        // Profile images of local users (set here) and of remote users (sent by their workspace).
+        api.MapPut("/users/{userId}/image", async (string userId, HttpRequest request, ChatService chat, SampleHostOptions options, CancellationToken ct) =>
+        {
+            byte[]? image = await ReadBodyAsync(request, options.MaxProfileImageSize, ct);
+            if (image is null)
+            {
+                return Results.Problem($"A profile image must have at most {options.MaxProfileImageSize} bytes.", statusCode: 413);
+            }
+
+            await chat.SetProfileImageAsync(userId, image, ct);
+            return Results.NoContent();
+        });
+        api.MapGet("/users/{userId}/image", async (string userId, ChatService chat, CancellationToken ct) =>
+            Results.File(await chat.GetProfileImageAsync(userId, ct), "application/octet-stream"));
+
         api.MapPatch("/posts/{postId}", async (string postId, EditPostRequest request, ChatService chat, CancellationToken ct) =>
         {
             await chat.EditPostAsync(postId, request, ct);
@@ -60,6 +95,30 @@ public static class ChatApi
         });
 
         return api;
+    }
+
+    /// <summary>Reads a request body of at most <paramref name="limit"/> bytes; <see langword="null"/> when larger.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     // A refused request is answered as an RFC 9457 problem with the status and message the service chose.

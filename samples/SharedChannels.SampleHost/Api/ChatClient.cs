@@ -27,9 +27,45 @@ public sealed class ChatClient(HttpClient http) : IDisposable
     public Task<ChannelView> CreateChannelAsync(string name, string creatorId, string? displayName = null, CancellationToken cancellationToken = default) =>
         SendAsync<ChannelView>(HttpMethod.Post, "api/channels", new CreateChannelRequest(name, creatorId, displayName), cancellationToken);
 
-    /// <summary>Posts a message, or a reply when <paramref name="rootId"/> is set.</summary>
-    public Task<PostView> PostAsync(string channelId, string userId, string message, string? rootId = null, CancellationToken cancellationToken = default) =>
-        SendAsync<PostView>(HttpMethod.Post, $"api/channels/{channelId}/posts", new CreatePostRequest(userId, message, rootId), cancellationToken);
+    /// <summary>Posts a message, or a reply when <paramref name="rootId"/> is set, with files uploaded before (<see cref="UploadFileAsync"/>).</summary>
+    public Task<PostView> PostAsync(string channelId, string userId, string message, string? rootId = null, IReadOnlyList<string>? fileIds = null, CancellationToken cancellationToken = default) =>
+        SendAsync<PostView>(HttpMethod.Post, $"api/channels/{channelId}/posts", new CreatePostRequest(userId, message, rootId, fileIds), cancellationToken);
+
+    /// <summary>Uploads a file to a channel, to attach to the user's next post there.</summary>
+    public async Task<FileView> UploadFileAsync(string channelId, string userId, string name, byte[] content, string mimeType = "application/octet-stream", CancellationToken cancellationToken = default)
+    {
+        using var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mimeType);
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Post, $"api/channels/{channelId}/files?userId={Uri.EscapeDataString(userId)}&name={Uri.EscapeDataString(name)}", body, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<FileView>(cancellationToken) ?? throw new HttpRequestException("The upload answered an empty body.");
+    }
+
+    /// <summary>Downloads a file's bytes.</summary>
+    public async Task<byte[]> DownloadFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Get, $"api/files/{fileId}", null, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    /// <summary>Sets a local user's profile image (PNG, JPEG or GIF).</summary>
+    public async Task SetProfileImageAsync(string userId, byte[] image, CancellationToken cancellationToken = default)
+    {
+        using var body = new ByteArrayContent(image);
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Put, $"api/users/{userId}/image", body, cancellationToken);
+    }
+
+    /// <summary>Gets a user's profile image, or <see langword="null"/> when the user has none here.</summary>
+    public async Task<byte[]?> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        using HttpResponseMessage response = await http.GetAsync(new Uri($"api/users/{userId}/image", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
 
     /// <summary>Edits a post.</summary>
     public Task EditPostAsync(string postId, string message, CancellationToken cancellationToken = default) =>
@@ -69,9 +105,12 @@ public sealed class ChatClient(HttpClient http) : IDisposable
             ?? throw new HttpRequestException($"{method} /{path} answered an empty body.");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendRawAsync(method, path, body is null ? null : JsonContent.Create(body), cancellationToken);
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         HttpResponseMessage response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -22,7 +22,8 @@ public sealed record CreateChannelRequest(string Name, string CreatorId, string?
 /// <param name="UserId">The local author (joins the channel if needed).</param>
 /// <param name="Message">The text.</param>
 /// <param name="RootId">The thread's root post.</param>
-public sealed record CreatePostRequest(string UserId, string Message, string? RootId = null);
+/// <param name="FileIds">Files uploaded to the channel by the same user (<c>POST /api/channels/{id}/files</c>) and not attached yet.</param>
+public sealed record CreatePostRequest(string UserId, string Message, string? RootId = null, IReadOnlyList<string>? FileIds = null);
 
 /// <summary><c>PATCH /api/posts/{id}</c>: a new text.</summary>
 /// <param name="Message">The text.</param>

@@ -26,6 +26,7 @@ public sealed record ChannelView(string Id, string Name, string DisplayName);
 /// <param name="CreateAt">When it was posted.</param>
 /// <param name="EditAt">When it was last edited, if ever.</param>
 /// <param name="Reactions">The reactions, one entry per emoji.</param>
+/// <param name="Files">The attached files this workspace has (a file a peer refused or has not sent yet is left out).</param>
 public sealed record PostView(
     string Id,
     string ChannelId,
@@ -36,7 +37,16 @@ public sealed record PostView(
     string Type,
     DateTimeOffset CreateAt,
     DateTimeOffset? EditAt,
-    IReadOnlyList<ReactionView> Reactions);
+    IReadOnlyList<ReactionView> Reactions,
+    IReadOnlyList<FileView> Files);
+
+/// <summary>A file attached to a post; download it from <c>GET /api/files/{id}</c>.</summary>
+/// <param name="Id">The id, the same on every workspace.</param>
+/// <param name="Name">The name to show (as the uploader gave it, sanitized when it came from a peer); not a path.</param>
+/// <param name="Size">The size in bytes.</param>
+/// <param name="MimeType">The MIME type.</param>
+/// <param name="IsRemote">Whether the file came from another workspace.</param>
+public sealed record FileView(string Id, string Name, long Size, string MimeType, bool IsRemote);
 
 /// <summary>The reactions with one emoji on a post.</summary>
 /// <param name="EmojiName">The emoji name, as the reacting workspace sent it.</param>

@@ -94,6 +94,25 @@ public sealed class ChatDatabase : IDisposable
             remote_id       TEXT,
             PRIMARY KEY (post_id, user_id)
         );
+        -- Files attached to posts. The bytes are in the data folder under storage_name, a name this host generated:
+        -- the name a user or a peer gave the file is only shown (name), never used as a path.
+        CREATE TABLE IF NOT EXISTS files (
+            id           TEXT PRIMARY KEY,
+            channel_id   TEXT NOT NULL,
+            user_id      TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            size         INTEGER NOT NULL,
+            mime_type    TEXT NOT NULL,
+            create_at    INTEGER NOT NULL,
+            remote_id    TEXT,  -- the connection the file came from; NULL when uploaded here
+            storage_name TEXT NOT NULL
+        );
+        -- Profile images, local or received from a peer; the bytes are in the data folder under storage_name.
+        CREATE TABLE IF NOT EXISTS profile_images (
+            user_id      TEXT PRIMARY KEY,
+            storage_name TEXT NOT NULL,
+            update_at    INTEGER NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS custom_emoji (
             name       TEXT PRIMARY KEY,
             creator_id TEXT NOT NULL,

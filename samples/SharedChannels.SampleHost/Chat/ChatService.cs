@@ -20,14 +20,21 @@ namespace SharedChannels.Samples.Chat;
 /// <param name="emojiCatalog">The emoji this workspace has.</param>
 /// <param name="emojiFallback">The SDK's fallback for emoji this workspace lacks.</param>
 /// <param name="timeProvider">The clock.</param>
+/// <param name="blobs">The bytes of files and profile images.</param>
+/// <param name="options">The host's options (file and image limits).</param>
 public sealed partial class ChatService(
     ChatDatabase database,
     SharedChannelSync sync,
     ISharedChannelStore sharedChannels,
     IEmojiCatalog emojiCatalog,
     EmojiFallback emojiFallback,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    SampleBlobs blobs,
+    SampleHostOptions options)
 {
+    private const int MaxFilesPerPost = 10;
+    private const int MaxFileNameLength = 255;
+
     /// <summary>Creates a local user.</summary>
     /// <param name="request">The user.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
@@ -143,13 +150,148 @@ public sealed partial class ChatService(
             await ChatTables.ApplyMembershipAsync(db, Joined(channelId, author.Id), cancellationToken);
         }
 
+        // Files uploaded to this channel by the author, each attached to one post only.
+        List<string> fileIds = request.FileIds?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        if (fileIds.Count > MaxFilesPerPost)
+        {
+            throw new ChatRequestException(400, $"A post carries at most {MaxFilesPerPost} files.");
+        }
+
+        var files = new List<FileView>();
+        foreach (string fileId in fileIds)
+        {
+            FileAttachment file = await ChatTables.GetFileAsync(db, fileId, cancellationToken) is { RemoteId: null } f && f.ChannelId == channelId && f.UserId == author.Id
+                ? f
+                : throw new ChatRequestException(400, $"File '{fileId}' was not uploaded to this channel by this user.");
+            if (await db.ScalarAsync("SELECT 1 FROM posts WHERE ',' || file_ids || ',' LIKE '%,' || $id || ',%';", cancellationToken, ("$id", fileId)) is not null)
+            {
+                throw new ChatRequestException(400, $"File '{fileId}' is attached to another post already.");
+            }
+
+            files.Add(ToView(file));
+        }
+
         DateTimeOffset now = Now();
-        var post = new Post { Id = Ids.NewId(), ChannelId = channelId, UserId = author.Id, RootId = rootId, Message = request.Message, CreateAt = now, UpdateAt = now };
+        var post = new Post { Id = Ids.NewId(), ChannelId = channelId, UserId = author.Id, RootId = rootId, Message = request.Message, CreateAt = now, UpdateAt = now, FileIds = fileIds };
         await ChatTables.SavePostAsync(db, post, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         sync.NotifyChannelChanged(channelId);
-        return new PostView(post.Id, channelId, rootId, author.Id, author.Username, post.Message, post.Type, post.CreateAt, EditAt: null, Reactions: []);
+        return new PostView(post.Id, channelId, rootId, author.Id, author.Username, post.Message, post.Type, post.CreateAt, EditAt: null, Reactions: [], Files: files);
+    }
+
+    /// <summary>
+    /// Uploads a file to a channel as a local user, to attach to that user's next post there
+    /// (<see cref="CreatePostRequest.FileIds"/>). The bytes are stored under a generated name; the given name is shown only.
+    /// </summary>
+    /// <param name="channelId">The channel.</param>
+    /// <param name="userId">The uploading local user.</param>
+    /// <param name="name">The file name to show.</param>
+    /// <param name="mimeType">The MIME type; <c>application/octet-stream</c> when omitted.</param>
+    /// <param name="content">The bytes.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The file.</returns>
+    public async Task<FileView> UploadFileAsync(string channelId, string? userId, string? name, string? mimeType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        if (content.IsEmpty || content.Length > options.MaxFileSize)
+        {
+            throw new ChatRequestException(content.IsEmpty ? 400 : 413, $"A file must have 1 to {options.MaxFileSize} bytes; this one has {content.Length}.");
+        }
+
+        string displayName = CleanFileName(name);
+        string storageName = await blobs.Files.SaveAsync(content, cancellationToken);
+        try
+        {
+            await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
+            _ = await ChatTables.GetChannelAsync(db, channelId, cancellationToken) ?? throw NotFound("channel", channelId);
+            await RequireWritableAsync(channelId, cancellationToken);
+            ChatUser user = await RequireLocalUserAsync(db, userId, cancellationToken);
+            var file = new FileAttachment
+            {
+                Id = Ids.NewId(),
+                ChannelId = channelId,
+                UserId = user.Id,
+                Name = displayName,
+                Size = content.Length,
+                MimeType = string.IsNullOrWhiteSpace(mimeType) ? "application/octet-stream" : mimeType.Split(';')[0].Trim(),
+                CreateAt = Now(),
+            };
+            await ChatTables.InsertFileAsync(db, file, storageName, cancellationToken);
+            return ToView(file);
+        }
+        catch
+        {
+            blobs.Files.Delete(storageName);
+            throw;
+        }
+    }
+
+    /// <summary>Gets a file and its bytes, local or received from a peer.</summary>
+    /// <param name="fileId">The file.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The file and its bytes.</returns>
+    public async Task<(FileView File, byte[] Content)> DownloadFileAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        FileAttachment file;
+        string storageName;
+        await using (SqliteConnection db = await database.OpenConnectionAsync(cancellationToken))
+        {
+            file = await ChatTables.GetFileAsync(db, fileId, cancellationToken) ?? throw NotFound("file", fileId);
+            storageName = (await ChatTables.GetFileStorageNameAsync(db, fileId, cancellationToken))!;
+        }
+
+        return (ToView(file), await blobs.Files.ReadAsync(storageName, cancellationToken));
+    }
+
+    /// <summary>Sets a local user's profile image (PNG, JPEG or GIF); peers receive it with the user's next sync.</summary>
+    /// <param name="userId">The local user.</param>
+    /// <param name="image">The image bytes.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the image is stored.</returns>
+    public async Task SetProfileImageAsync(string userId, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        if (image.IsEmpty || image.Length > options.MaxProfileImageSize)
+        {
+            throw new ChatRequestException(image.IsEmpty ? 400 : 413, $"A profile image must have 1 to {options.MaxProfileImageSize} bytes; this one has {image.Length}.");
+        }
+
+        ReadOnlySpan<byte> head = image.Span;
+        if (!head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]) && !head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) && !head.StartsWith("GIF8"u8))
+        {
+            throw new ChatRequestException(400, "A profile image must be a PNG, JPEG or GIF image.");
+        }
+
+        await using (SqliteConnection check = await database.OpenConnectionAsync(cancellationToken))
+        {
+            _ = await RequireLocalUserAsync(check, userId, cancellationToken);
+        }
+
+        string storageName = await blobs.Images.SaveAsync(image, cancellationToken);
+        string? previous;
+        await using (SqliteConnection db = await database.OpenForWriteAsync(cancellationToken))
+        {
+            previous = await ChatTables.SetProfileImageAsync(db, userId, storageName, Now(), cancellationToken);
+        }
+
+        if (previous is not null)
+        {
+            blobs.Images.Delete(previous);
+        }
+    }
+
+    /// <summary>Gets a user's profile image (a local user's, or one a peer sent for its user).</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The image bytes.</returns>
+    public async Task<byte[]> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        string? storageName;
+        await using (SqliteConnection db = await database.OpenConnectionAsync(cancellationToken))
+        {
+            storageName = await ChatTables.GetProfileImageStorageNameAsync(db, userId, cancellationToken);
+        }
+
+        return storageName is null ? throw NotFound("profile image of user", userId) : await blobs.Images.ReadAsync(storageName, cancellationToken);
     }
 
     /// <summary>Edits the message of a post written on this workspace.</summary>
@@ -215,6 +357,7 @@ public sealed partial class ChatService(
         _ = await ChatTables.GetChannelAsync(db, channelId, cancellationToken) ?? throw NotFound("channel", channelId);
         List<Post> posts = await ChatTables.ListPostsAsync(db, channelId, cancellationToken);
         List<Reaction> reactions = await ChatTables.ListReactionsAsync(db, channelId, cancellationToken);
+        Dictionary<string, FileAttachment> files = await ChatTables.ListFilesAsync(db, channelId, cancellationToken);
         Dictionary<string, string> usernames = (await db.QueryAsync(
                 """
                 SELECT id, username FROM users WHERE id IN (
@@ -236,7 +379,8 @@ public sealed partial class ChatService(
             }
 
             string username = post.Type == PostTypes.SharedChannelsSystemMessage ? "system" : usernames.GetValueOrDefault(post.UserId, post.UserId);
-            views.Add(new PostView(post.Id, post.ChannelId, post.RootId, post.UserId, username, post.Message, post.Type, post.CreateAt, post.EditAt, reactionViews));
+            List<FileView> fileViews = [.. post.FileIds.Where(files.ContainsKey).Select(id => ToView(files[id]))];
+            views.Add(new PostView(post.Id, post.ChannelId, post.RootId, post.UserId, username, post.Message, post.Type, post.CreateAt, post.EditAt, reactionViews, fileViews));
         }
 
         return views;
@@ -292,6 +436,16 @@ public sealed partial class ChatService(
 
     private MembershipChange Joined(string channelId, string userId) =>
         new() { ChannelId = channelId, UserId = userId, IsAdd = true, ChangeTime = Now() };
+
+    private static FileView ToView(FileAttachment file) => new(file.Id, file.Name, file.Size, file.MimeType, file.RemoteId is not null);
+
+    // The name is shown only, never a path; still, no separators, control or format (bidi) characters, bounded.
+    private static string CleanFileName(string? name)
+    {
+        string last = (name ?? string.Empty).Split('/', '\\')[^1];
+        string clean = new string([.. last.Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]).Trim();
+        return clean.Length == 0 ? "file" : clean.Length <= MaxFileNameLength ? clean : clean[..MaxFileNameLength];
+    }
 
     private static ChatRequestException NotFound(string what, string? id) => new(404, $"There is no {what} '{id}' on this workspace.");
 

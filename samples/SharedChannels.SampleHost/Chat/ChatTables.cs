@@ -15,6 +15,8 @@ internal static class ChatTables
     private const string PostColumns = "id, channel_id, user_id, root_id, message, type, create_at, update_at, edit_at, delete_at, is_pinned, file_ids, remote_id";
     private const string ReactionColumns = "post_id, user_id, emoji_name, channel_id, create_at, update_at, delete_at, remote_id";
     private const string UserColumns = "id, username, first_name, last_name, nickname, position, is_bot, update_at, delete_at, remote_id, remote_username, original_remote_id";
+    private const string UserSelect = UserColumns + ", (SELECT update_at FROM profile_images WHERE profile_images.user_id = users.id)";
+    private const string FileColumns = "id, channel_id, user_id, name, size, mime_type, create_at, remote_id";
     private const string ChannelColumns = "id, team_id, name, display_name, header, purpose, type, creator_id";
 
     // ---- posts ----
@@ -184,11 +186,11 @@ internal static class ChatTables
     // ---- users ----
 
     public static Task<ChatUser?> GetUserAsync(SqliteConnection db, string userId, CancellationToken cancellationToken) =>
-        db.QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE id = $id;", ReadUser, cancellationToken, ("$id", userId));
+        db.QuerySingleAsync($"SELECT {UserSelect} FROM users WHERE id = $id;", ReadUser, cancellationToken, ("$id", userId));
 
     /// <summary>Finds a user by username, ignoring case ("John" and "john" are the same username, as in Mattermost).</summary>
     public static Task<ChatUser?> FindUserByUsernameAsync(SqliteConnection db, string username, CancellationToken cancellationToken) =>
-        db.QuerySingleAsync($"SELECT {UserColumns} FROM users WHERE username = $username;", ReadUser, cancellationToken, ("$username", username));
+        db.QuerySingleAsync($"SELECT {UserSelect} FROM users WHERE username = $username;", ReadUser, cancellationToken, ("$username", username));
 
     /// <summary>Lists this workspace's own users changed after a point, in (update_at, id) order (for the SDK's global user sync).</summary>
     public static Task<List<ChatUser>> ListLocalUsersAsync(SqliteConnection db, DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken) =>
@@ -220,6 +222,45 @@ internal static class ChatTables
             ("$nickname", user.Nickname), ("$position", user.Position), ("$is_bot", user.IsBot), ("$update_at", user.UpdateAt),
             ("$delete_at", user.DeleteAt), ("$remote_id", user.RemoteId), ("$remote_username", user.RemoteUsername),
             ("$original_remote_id", user.OriginalRemoteId), ("$is_admin", isAdmin));
+
+    // ---- files and profile images ----
+
+    /// <summary>Records a file whose bytes are stored under <paramref name="storageName"/>; returns <see langword="false"/> when the id exists.</summary>
+    public static async Task<bool> InsertFileAsync(SqliteConnection db, FileAttachment file, string storageName, CancellationToken cancellationToken) =>
+        await db.ExecuteAsync(
+            $"INSERT INTO files ({FileColumns}, storage_name) VALUES ($id, $channel_id, $user_id, $name, $size, $mime_type, $create_at, $remote_id, $storage_name) ON CONFLICT (id) DO NOTHING;",
+            cancellationToken,
+            ("$id", file.Id), ("$channel_id", file.ChannelId), ("$user_id", file.UserId), ("$name", file.Name), ("$size", file.Size),
+            ("$mime_type", file.MimeType), ("$create_at", file.CreateAt), ("$remote_id", file.RemoteId), ("$storage_name", storageName)) == 1;
+
+    public static Task<FileAttachment?> GetFileAsync(SqliteConnection db, string fileId, CancellationToken cancellationToken) =>
+        db.QuerySingleAsync($"SELECT {FileColumns} FROM files WHERE id = $id;", ReadFile, cancellationToken, ("$id", fileId));
+
+    /// <summary>Where a file's bytes are, or <see langword="null"/>.</summary>
+    public static async Task<string?> GetFileStorageNameAsync(SqliteConnection db, string fileId, CancellationToken cancellationToken) =>
+        await db.ScalarAsync("SELECT storage_name FROM files WHERE id = $id;", cancellationToken, ("$id", fileId)) as string;
+
+    /// <summary>The files of a channel's posts, by id.</summary>
+    public static async Task<Dictionary<string, FileAttachment>> ListFilesAsync(SqliteConnection db, string channelId, CancellationToken cancellationToken) =>
+        (await db.QueryAsync($"SELECT {FileColumns} FROM files WHERE channel_id = $channel_id;", ReadFile, cancellationToken, ("$channel_id", channelId)))
+            .ToDictionary(f => f.Id, StringComparer.Ordinal);
+
+    /// <summary>Sets a user's profile image; returns the storage name of the image it replaces, if any.</summary>
+    public static async Task<string?> SetProfileImageAsync(SqliteConnection db, string userId, string storageName, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        string? previous = await db.ScalarAsync("SELECT storage_name FROM profile_images WHERE user_id = $user_id;", cancellationToken, ("$user_id", userId)) as string;
+        await db.ExecuteAsync(
+            """
+            INSERT INTO profile_images (user_id, storage_name, update_at) VALUES ($user_id, $storage_name, $update_at)
+            ON CONFLICT (user_id) DO UPDATE SET storage_name = excluded.storage_name, update_at = excluded.update_at;
+            """,
+            cancellationToken,
+            ("$user_id", userId), ("$storage_name", storageName), ("$update_at", at));
+        return previous;
+    }
+
+    public static async Task<string?> GetProfileImageStorageNameAsync(SqliteConnection db, string userId, CancellationToken cancellationToken) =>
+        await db.ScalarAsync("SELECT storage_name FROM profile_images WHERE user_id = $user_id;", cancellationToken, ("$user_id", userId)) as string;
 
     // ---- the change log ----
 
@@ -307,5 +348,18 @@ internal static class ChatTables
         RemoteId = reader.GetOptionalString(9),
         RemoteUsername = reader.GetOptionalString(10),
         OriginalRemoteId = reader.GetOptionalString(11),
+        LastPictureUpdate = reader.GetOptionalTime(12),
+    };
+
+    private static FileAttachment ReadFile(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        ChannelId = reader.GetString(1),
+        UserId = reader.GetString(2),
+        Name = reader.GetString(3),
+        Size = reader.GetInt64(4),
+        MimeType = reader.GetString(5),
+        CreateAt = reader.GetTime(6),
+        RemoteId = reader.GetOptionalString(7),
     };
 }

@@ -9,9 +9,18 @@ namespace SharedChannels.Samples.Ports;
 /// same <c>users</c> table, with the owning connection in <c>remote_id</c> and a username the SDK made unique here
 /// (<c>john:chat-a</c> when this workspace has its own <c>john</c>).
 /// </summary>
+/// <para>
+/// Profile images are kept in the data folder's <c>images/</c> under generated names; a user's
+/// <see cref="ChatUser.LastPictureUpdate"/> is when its image was last set, which tells the SDK to send a local user's
+/// new image to peers.
+/// </para>
 /// <param name="database">The chat database.</param>
-public sealed class SqliteUserDirectory(ChatDatabase database) : IUserDirectory
+/// <param name="blobs">Where the image bytes are.</param>
+/// <param name="timeProvider">The clock.</param>
+public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs, TimeProvider timeProvider) : IUserDirectory
 {
+    private readonly BlobStore _images = blobs.Images;
+
     /// <inheritdoc />
     public async ValueTask<ChatUser?> GetUserAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -56,5 +65,45 @@ public sealed class SqliteUserDirectory(ChatDatabase database) : IUserDirectory
             cancellationToken,
             ("$user_id", status.UserId), ("$status", status.Status), ("$manual", status.Manual),
             ("$last_activity_at", status.LastActivityAt), ("$dnd_end_time", status.DndEndTime));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>?> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        string? storageName;
+        await using (SqliteConnection db = await database.OpenConnectionAsync(cancellationToken))
+        {
+            storageName = await ChatTables.GetProfileImageStorageNameAsync(db, userId, cancellationToken);
+        }
+
+        return storageName is null ? null : await _images.ReadAsync(storageName, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetProfileImageAsync(string userId, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        await SetImageAsync(userId, image, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Stores a user's profile image (local or remote) and records when it changed.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="image">The image bytes.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the image is stored.</returns>
+    internal async Task SetImageAsync(string userId, ReadOnlyMemory<byte> image, CancellationToken cancellationToken)
+    {
+        string storageName = await _images.SaveAsync(image, cancellationToken);
+        string? previous;
+        await using (SqliteConnection db = await database.OpenForWriteAsync(cancellationToken))
+        {
+            DateTimeOffset now = DateTimeOffset.FromUnixTimeMilliseconds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            previous = await ChatTables.SetProfileImageAsync(db, userId, storageName, now, cancellationToken);
+        }
+
+        if (previous is not null)
+        {
+            _images.Delete(previous);
+        }
     }
 }

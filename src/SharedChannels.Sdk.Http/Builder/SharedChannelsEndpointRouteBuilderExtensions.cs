@@ -13,8 +13,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class SharedChannelsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST /api/v4/remotecluster/ping</c>, <c>/msg</c>, <c>/confirm_invite</c> and
-    /// <c>/upload/{upload_id}</c> onto the SDK's <see cref="RemoteFrameDispatcher"/>, which authenticates each peer by
+    /// Maps <c>POST /api/v4/remotecluster/ping</c>, <c>/msg</c>, <c>/confirm_invite</c>,
+    /// <c>/upload/{upload_id}</c> (raw or multipart file bytes) and <c>/{user_id}/image</c> (a profile image, multipart
+    /// field <c>image</c>) onto the SDK's <see cref="RemoteFrameDispatcher"/>, which authenticates each peer by
     /// its connection token. Request bodies are limited to <see cref="SharedChannelsOptions.MaxFrameBytes"/> (413 beyond).
     /// </summary>
     /// <remarks>
@@ -24,7 +25,7 @@ public static class SharedChannelsEndpointRouteBuilderExtensions
     /// (under its path base, if it has one).
     /// </remarks>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
-    /// <returns>A convention builder for the four endpoints together.</returns>
+    /// <returns>A convention builder for the five endpoints together.</returns>
     /// <exception cref="InvalidOperationException">The SDK is not registered (<c>services.AddSharedChannels()</c>).</exception>
     public static IEndpointConventionBuilder MapSharedChannels(this IEndpointRouteBuilder endpoints)
     {
@@ -42,6 +43,7 @@ public static class SharedChannelsEndpointRouteBuilderExtensions
         group.MapPost(RemoteClusterPaths.Message, context => handler.HandleAsync(context, RemoteEndpoint.Message));
         group.MapPost(RemoteClusterPaths.ConfirmInvitation, context => handler.HandleAsync(context, RemoteEndpoint.ConfirmInvitation));
         group.MapPost(RemoteClusterPaths.Upload, context => handler.HandleAsync(context, RemoteEndpoint.Upload));
+        group.MapPost(RemoteClusterPaths.ProfileImage, context => handler.HandleAsync(context, RemoteEndpoint.ProfileImage));
         return group;
     }
 }

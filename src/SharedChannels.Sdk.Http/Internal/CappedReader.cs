@@ -24,6 +24,20 @@ internal static class CappedReader
 
         // The announced length only sizes the first buffer: a peer may still send more, and is stopped below.
         using var buffer = new MemoryStream(declaredLength is long announced ? (int)announced : 0);
+        if (!await ReadIntoAsync(stream, buffer, limit, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return buffer.Length == 0 ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end into <paramref name="buffer"/>; <see langword="false"/> as soon as
+    /// more than <paramref name="limit"/> bytes arrive. If reading fails, what arrived before stays in the buffer.
+    /// </summary>
+    public static async Task<bool> ReadIntoAsync(Stream stream, MemoryStream buffer, int limit, CancellationToken cancellationToken)
+    {
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
@@ -38,7 +52,7 @@ internal static class CappedReader
 
                 if (buffer.Length + read > limit)
                 {
-                    return null;
+                    return false;
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -49,6 +63,6 @@ internal static class CappedReader
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return buffer.Length == 0 ? ReadOnlyMemory<byte>.Empty : new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return true;
     }
 }

@@ -11,12 +11,19 @@ internal static class RemoteClusterPaths
     public const string ConfirmInvitation = "/confirm_invite";
     public const string UploadIdRouteValue = "upload_id";
     public const string Upload = "/upload/{" + UploadIdRouteValue + "}";
+    public const string UserIdRouteValue = "user_id";
+
+    // The length constraint keeps /upload/image out of this route: ids are 26 characters.
+    public const string ProfileImage = "/{" + UserIdRouteValue + ":length(26)}/image";
+
+    /// <summary>The multipart form field of a profile image, as Mattermost sends and reads it.</summary>
+    public const string ProfileImageField = "image";
 
     /// <summary>
     /// The URL of <paramref name="endpoint"/> on the workspace at <paramref name="siteUrl"/>. A site URL may carry a
     /// path prefix (<c>https://host/chat</c>) and a trailing slash; query and fragment are dropped.
     /// </summary>
-    public static Uri Resolve(Uri siteUrl, RemoteEndpoint endpoint, string? uploadId)
+    public static Uri Resolve(Uri siteUrl, RemoteEndpoint endpoint, string? uploadId, string? userId = null)
     {
         if (!siteUrl.IsAbsoluteUri || (siteUrl.Scheme != Uri.UriSchemeHttp && siteUrl.Scheme != Uri.UriSchemeHttps))
         {
@@ -30,6 +37,8 @@ internal static class RemoteClusterPaths
             RemoteEndpoint.ConfirmInvitation => ConfirmInvitation,
             RemoteEndpoint.Upload when !string.IsNullOrEmpty(uploadId) => "/upload/" + Uri.EscapeDataString(uploadId),
             RemoteEndpoint.Upload => throw new ArgumentException("An upload request needs RemoteRequest.UploadId.", nameof(uploadId)),
+            RemoteEndpoint.ProfileImage when !string.IsNullOrEmpty(userId) => "/" + Uri.EscapeDataString(userId) + "/image",
+            RemoteEndpoint.ProfileImage => throw new ArgumentException("A profile image request needs RemoteRequest.UserId.", nameof(userId)),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "Unknown remote-cluster endpoint."),
         };
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using SharedChannels.Transport;
 
 namespace SharedChannels.Http.Internal;
@@ -26,11 +28,26 @@ internal sealed class RemoteClusterRequestHandler(
         CancellationToken aborted = context.RequestAborted;
         int limit = options.CurrentValue.MaxFrameBytes;
         RemoteRequest? request = await ReadRequestAsync(context, endpoint, limit).ConfigureAwait(false);
+
         if (request is null)
         {
             Log.RequestTooLarge(logger, endpoint.ToString(), limit);
             await WriteAsync(context.Response, 413, Fail($"the request body exceeds the limit of {limit} bytes"), aborted).ConfigureAwait(false);
             return;
+        }
+
+        if (endpoint is RemoteEndpoint.Upload or RemoteEndpoint.ProfileImage && IsMultipart(context.Request, out string? boundary))
+        {
+            // Mattermost reads a multipart upload's first part, and a profile image from the field "image".
+            ReadOnlyMemory<byte>? part = await ReadPartAsync(request.Body, boundary, endpoint == RemoteEndpoint.ProfileImage ? RemoteClusterPaths.ProfileImageField : null, aborted).ConfigureAwait(false);
+            if (part is not { } content)
+            {
+                string expected = endpoint == RemoteEndpoint.ProfileImage ? $"a form field '{RemoteClusterPaths.ProfileImageField}'" : "a part";
+                await WriteAsync(context.Response, 400, Fail($"the multipart body has no {expected}"), aborted).ConfigureAwait(false);
+                return;
+            }
+
+            request = With(request, content);
         }
 
         RemoteResponse response = await dispatcher.DispatchAsync(request, aborted).ConfigureAwait(false);
@@ -61,34 +78,94 @@ internal sealed class RemoteClusterRequestHandler(
             sizeFeature.MaxRequestBodySize = limit;
         }
 
-        ReadOnlyMemory<byte>? body;
+        // The announced length only sizes the first buffer: a peer may still send more, and is stopped at the limit.
+        using var buffer = new MemoryStream(http.ContentLength is long announced ? (int)announced : 0);
+        bool withinLimit;
         try
         {
-            body = await CappedReader.ReadAsync(http.Body, http.ContentLength, limit, context.RequestAborted).ConfigureAwait(false);
+            withinLimit = await CappedReader.ReadIntoAsync(http.Body, buffer, limit, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            body = null;
+            withinLimit = false;
         }
 
-        if (body is not { } content)
-        {
-            return null;
-        }
+        return withinLimit ? Create(context, endpoint, buffer.ToArray()) : null;
+    }
 
-        IHeaderDictionary headers = http.Headers;
+    private static RemoteRequest Create(HttpContext context, RemoteEndpoint endpoint, ReadOnlyMemory<byte> content)
+    {
+        IHeaderDictionary headers = context.Request.Headers;
         return new RemoteRequest
         {
             Endpoint = endpoint,
             RemoteId = Single(headers, SharedChannelsHttpHeaders.RemoteClusterId),
             Token = Single(headers, SharedChannelsHttpHeaders.RemoteClusterToken),
             UploadId = endpoint == RemoteEndpoint.Upload ? context.Request.RouteValues[RemoteClusterPaths.UploadIdRouteValue] as string : null,
+            UserId = endpoint == RemoteEndpoint.ProfileImage ? context.Request.RouteValues[RemoteClusterPaths.UserIdRouteValue] as string : null,
             Body = content,
             Signature = Single(headers, SharedChannelsHttpHeaders.Signature),
             SignatureTimestamp = long.TryParse(Single(headers, SharedChannelsHttpHeaders.SignatureTimestamp), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long timestamp)
                 ? timestamp
                 : null,
         };
+    }
+
+    private static RemoteRequest With(RemoteRequest request, ReadOnlyMemory<byte> body) => new()
+    {
+        Endpoint = request.Endpoint,
+        RemoteId = request.RemoteId,
+        Token = request.Token,
+        UploadId = request.UploadId,
+        UserId = request.UserId,
+        Body = body,
+        Signature = request.Signature,
+        SignatureTimestamp = request.SignatureTimestamp,
+    };
+
+    internal static bool IsMultipart(HttpRequest request, out string? boundary)
+    {
+        boundary = null;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type) ||
+            !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        return !string.IsNullOrEmpty(boundary);
+    }
+
+    /// <summary>
+    /// The bytes of the form field <paramref name="field"/> (or, when <see langword="null"/>, of the first part) of a
+    /// multipart body already read and bounded; <see langword="null"/> when there is no such part or the body is malformed.
+    /// </summary>
+    internal static async Task<ReadOnlyMemory<byte>?> ReadPartAsync(ReadOnlyMemory<byte> body, string? boundary, string? field, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        var reader = new MultipartReader(boundary!, stream);
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+            {
+                if (field is not null &&
+                    (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out ContentDispositionHeaderValue? disposition) ||
+                     !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, field, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                using var part = new MemoryStream();
+                await section.Body.CopyToAsync(part, cancellationToken).ConfigureAwait(false);
+                return part.ToArray();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return null;
+        }
+
+        return null;
     }
 
     // A repeated header is passed on joined: it then matches no connection id or token, and the dispatcher refuses it.
@@ -106,6 +183,11 @@ internal sealed class RemoteClusterRequestHandler(
     private static async Task WriteAsync(HttpResponse response, int statusCode, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         response.StatusCode = statusCode;
+        if (statusCode == StatusCodes.Status204NoContent)
+        {
+            return;
+        }
+
         response.ContentType = JsonMediaType;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);

@@ -103,6 +103,7 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddSingleton<FileReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, FileReceiver>(sp => sp.GetRequiredService<FileReceiver>()));
         services.TryAddSingleton<IUploadHandler>(sp => sp.GetRequiredService<FileReceiver>());
+        services.TryAddSingleton<IProfileImageHandler, ProfileImageReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
         services.TryAddSingleton<GlobalUserSync>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, GlobalUserSync>(sp => sp.GetRequiredService<GlobalUserSync>()));
@@ -113,7 +114,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetServices<IFrameHandler>(),
             sp.GetService<IUploadHandler>(),
-            sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>()));
+            sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>(),
+            sp.GetService<IProfileImageHandler>()));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedChannelsHostedService>());
         return new SharedChannelsBuilder(services);

@@ -131,6 +131,19 @@ internal static partial class Log
     [LoggerMessage(1507, LogLevel.Information, "Connection {ConnectionId} refused a sync message of {Posts} posts of channel {ChannelId} as too large; sending it in two halves.")]
     public static partial void BatchSplit(ILogger logger, string channelId, string connectionId, int posts);
 
+    // 1550-1569: files and profile images (kept apart from 1508 on, which later sync events take)
+    [LoggerMessage(1550, LogLevel.Information, "Upload {UploadId} of connection {ConnectionId} announced again: resuming at byte {Offset} of {Size}.")]
+    public static partial void UploadResumed(ILogger logger, string uploadId, string connectionId, long offset, long size);
+
+    [LoggerMessage(1551, LogLevel.Information, "Resuming the upload of file {FileId} to connection {ConnectionId} at byte {Offset} of {Size}.")]
+    public static partial void UploadResuming(ILogger logger, string fileId, string connectionId, long offset, long size);
+
+    [LoggerMessage(1552, LogLevel.Warning, "The profile image of user {UserId} could not be sent to connection {ConnectionId}; it is sent again with the user's next sync. Reason: {Reason}")]
+    public static partial void ProfileImageSendFailed(ILogger logger, string userId, string connectionId, string reason);
+
+    [LoggerMessage(1553, LogLevel.Debug, "Stored the profile image of user {UserId} from connection {ConnectionId} ({Size} bytes).")]
+    public static partial void ProfileImageStored(ILogger logger, string userId, string connectionId, int size);
+
     // 1300-1399: start-up
     [LoggerMessage(1300, LogLevel.Warning, "Shared channels use in-memory storage: connections and sync state are lost on restart. Register durable storage (e.g. UseSqliteStorage) for production.")]
     public static partial void InMemoryStorageInUse(ILogger logger);

@@ -30,6 +30,12 @@ public sealed record ChatUser
     /// <summary>Gets when the profile last changed.</summary>
     public DateTimeOffset UpdateAt { get; init; }
 
+    /// <summary>
+    /// Gets when the user's profile image last changed, or <see langword="null"/> when the host does not track it (then
+    /// the image of a local user is never sent to peers). Mattermost's <c>LastPictureUpdate</c>.
+    /// </summary>
+    public DateTimeOffset? LastPictureUpdate { get; init; }
+
     /// <summary>Gets when the user was deactivated, if they were.</summary>
     public DateTimeOffset? DeleteAt { get; init; }
 

@@ -45,4 +45,28 @@ public interface IUserDirectory
     /// <returns>At most <paramref name="maxCount"/> users, in order; fewer when no more are left.</returns>
     ValueTask<IReadOnlyList<ChatUser>> ListLocalUsersAsync(DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("This IUserDirectory does not list users: implement ListLocalUsersAsync to use SyncUsersOnConnectionOpen.");
+
+    /// <summary>
+    /// Gets a local user's profile image, to send to peers, or <see langword="null"/> when the user has none. The SDK
+    /// sends it after a batch that carries the user, when <see cref="ChatUser.LastPictureUpdate"/> is later than what
+    /// that peer last received. The default implementation has no images, so none are sent.
+    /// </summary>
+    /// <param name="userId">A user of this workspace.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The image bytes (PNG, JPEG, GIF, BMP or WebP), or <see langword="null"/>.</returns>
+    ValueTask<ReadOnlyMemory<byte>?> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
+
+    /// <summary>
+    /// Stores the profile image a peer sent for one of its users. The SDK has checked that the user is a shadow user
+    /// owned by that peer, that the bytes are within <see cref="SharedChannelsOptions.MaxProfileImageBytes"/> and that
+    /// they start like an image (PNG, JPEG, GIF, BMP or WebP); the host may decode or re-encode them. The default
+    /// implementation stores nothing and returns <see langword="false"/>, which the peer is told as "not implemented".
+    /// </summary>
+    /// <param name="userId">A remote user's shadow user.</param>
+    /// <param name="image">The image bytes.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when the image was stored; <see langword="false"/> when this host keeps no images.</returns>
+    ValueTask<bool> SetProfileImageAsync(string userId, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(false);
 }

@@ -52,6 +52,11 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
             failures.Add($"MaxFrameBytes ({options.MaxFrameBytes}) must be at least 65536 so a sync batch fits.");
         }
 
+        if (options.MaxProfileImageBytes < 1024)
+        {
+            failures.Add($"MaxProfileImageBytes ({options.MaxProfileImageBytes}) must be at least 1024: even a small avatar needs that much.");
+        }
+
         if (options.MaxPostsPerSyncToSdkPeers > MaxPostsPerSyncLimit || options.MaxPostsPerSync > MaxPostsPerSyncLimit)
         {
             failures.Add($"MaxPostsPerSync ({options.MaxPostsPerSync}) and MaxPostsPerSyncToSdkPeers ({options.MaxPostsPerSyncToSdkPeers}) must be at most {MaxPostsPerSyncLimit}: a page is read, held and sent whole.");

@@ -46,7 +46,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<UserStatus>> _statuses = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
+    private readonly AttachmentSender _attachments;
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), PageReadAhead> _readAhead = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), byte> _held = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), DateTimeOffset> _sharesReceived = new();
@@ -73,6 +73,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _attachments = new AttachmentSender(host, sender, options, logger);
     }
 
     /// <summary>Raised when a peer refuses an item this workspace sent (the cursor moves on; the item is reported, not retried).</summary>
@@ -534,6 +535,8 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     /// </summary>
     private async Task<bool> SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
     {
+        // Files go before their posts, as Mattermost sends them: a failure fails the batch, which is resent whole.
+        await _attachments.UploadFilesAsync(connection, message, outcome => ReportRejections(connection.RemoteId, channel.ChannelId, outcome), cancellationToken).ConfigureAwait(false);
         RemoteResponse response = await _sender.SendFrameAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == PayloadTooLarge)
         {
@@ -553,9 +556,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
         Log.BatchSent(_logger, channel.ChannelId, connection.RemoteId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, message.Users?.Count ?? 0);
 
-        // Files follow their posts: the peer must know the uploading user before it accepts a file. A failure
-        // here fails the batch, which is resent whole (idempotently) with its files.
-        await UploadFilesAsync(connection, channel.ChannelId, message.Posts, cancellationToken).ConfigureAwait(false);
+        await _attachments.SendProfileImagesAsync(connection, message, cancellationToken).ConfigureAwait(false);
         if (WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.SyncResponseDto) is { } outcome)
         {
             ReportRejections(connection.RemoteId, channel.ChannelId, outcome);
@@ -608,74 +609,6 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private static bool HasOtherItems(SyncMsgDto message) =>
         message.Reactions is { Count: > 0 } || message.Acknowledgements is { Count: > 0 } ||
         message.MembershipChanges is { Count: > 0 } || message.Statuses is { Count: > 0 };
-
-    /// <summary>
-    /// Announces and uploads the files of the batch's posts that the peer does not have. A file the peer
-    /// refuses (disabled, too large) is reported and the post goes without it; an unreachable peer fails the batch.
-    /// </summary>
-    private async Task UploadFilesAsync(ConnectionRecord connection, string channelId, List<PostDto>? posts, CancellationToken cancellationToken)
-    {
-        if (posts is null || _host.Files is not { } files)
-        {
-            return;
-        }
-
-        foreach (string fileId in posts.Where(p => p.DeleteAt == 0).SelectMany(p => p.FileIds ?? []).Distinct(StringComparer.Ordinal))
-        {
-            if (_filesSent.ContainsKey((connection.RemoteId, fileId)) ||
-                await files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false) is not { } file ||
-                file.RemoteId == connection.RemoteId)
-            {
-                continue;
-            }
-
-            var upload = new UploadSessionDto
-            {
-                Id = RemoteIds.NewId(),
-                Type = "attachment",
-                CreateAt = SyncMapping.ToMs(file.CreateAt),
-                UserId = file.UserId,
-                ChannelId = channelId,
-                Filename = file.Name,
-                FileSize = file.Size,
-                FileId = file.Id,
-                MimeType = file.MimeType,
-            };
-
-            ReplyDto announced;
-            try
-            {
-                announced = await _sender.SendMessageAsync(connection, Topics.SharedChannelUpload, upload, WireJsonContext.Default.UploadSessionDto, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SharedChannelsException ex) when (!ex.IsTransient && ex.ErrorCode == SharedChannelsErrorCode.RemoteRejected)
-            {
-                ReportRejections(connection.RemoteId, channelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "file", Id = file.Id, Reason = ex.Message }] });
-                _filesSent[(connection.RemoteId, fileId)] = true;
-                continue;
-            }
-
-            bool exists = WireFormat.TryReadObject(announced.Payload, WireJsonContext.Default.UploadSessionReplyDto) is { FileExists: true };
-            if (!exists)
-            {
-                ReadOnlyMemory<byte> content = await files.ReadContentAsync(fileId, cancellationToken).ConfigureAwait(false);
-                var request = new RemoteRequest { Endpoint = RemoteEndpoint.Upload, RemoteId = connection.RemoteId, Token = connection.RemoteToken, UploadId = upload.Id, Body = content };
-                RemoteResponse response = await _sender.SendAsync(connection, new Uri(connection.SiteUrl!), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode >= 500)
-                {
-                    throw new SharedChannelsException(SharedChannelsErrorCode.RemoteRejected, $"The peer of connection {connection.RemoteId} failed to store file {fileId} (HTTP {response.StatusCode}).", isTransient: true);
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    // Refused for good (e.g. 413: larger than the peer takes): report it and let the post go without it.
-                    string reason = WireFormat.TryReadReply(response.Body.Span)?.Err is { } err ? WireFormat.SanitizePeerError(err) : $"HTTP {response.StatusCode}";
-                    ReportRejections(connection.RemoteId, channelId, new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "file", Id = file.Id, Reason = reason }] });
-                }
-            }
-
-            _filesSent[(connection.RemoteId, fileId)] = true;
-        }
-    }
 
     /// <summary>The peer no longer has the channel: stop sending it there.</summary>
     private async Task DropChannelAsync(ConnectionRecord connection, SharedChannel channel, CancellationToken cancellationToken)

@@ -14,4 +14,10 @@ public enum RemoteEndpoint
 
     /// <summary><c>/api/v4/remotecluster/upload/{upload_id}</c>: raw file bytes.</summary>
     Upload = 3,
+
+    /// <summary>
+    /// <c>/api/v4/remotecluster/{user_id}/image</c>: a user's profile image. <see cref="RemoteRequest.Body"/> holds
+    /// the image bytes; over HTTP they travel as the multipart form field <c>image</c>, as Mattermost sends them.
+    /// </summary>
+    ProfileImage = 4,
 }

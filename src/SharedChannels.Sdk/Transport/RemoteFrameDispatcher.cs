@@ -26,6 +26,7 @@ public sealed class RemoteFrameDispatcher
     private readonly ILogger _logger;
     private readonly FrameSignature _signatures;
     private readonly IUploadHandler? _uploads;
+    private readonly IProfileImageHandler? _profileImages;
     private readonly Dictionary<string, IFrameHandler> _handlers;
     private readonly ConcurrentDictionary<(string RemoteId, string MessageId), Task<RemoteResponse>> _answered = new();
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
@@ -36,9 +37,11 @@ public sealed class RemoteFrameDispatcher
         TimeProvider timeProvider,
         IEnumerable<IFrameHandler> handlers,
         IUploadHandler? uploads,
-        ILogger<RemoteFrameDispatcher> logger)
+        ILogger<RemoteFrameDispatcher> logger,
+        IProfileImageHandler? profileImages = null)
     {
         _uploads = uploads;
+        _profileImages = profileImages;
         _store = store;
         _options = options;
         _timeProvider = timeProvider;
@@ -91,6 +94,13 @@ public sealed class RemoteFrameDispatcher
             return _uploads is null
                 ? Refuse(request, 501, "this workspace does not accept files")
                 : await _uploads.HandleUploadAsync(connection, request.UploadId, request.Body, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Endpoint == RemoteEndpoint.ProfileImage)
+        {
+            return _profileImages is null
+                ? Refuse(request, 501, "this workspace does not accept profile images")
+                : await _profileImages.HandleProfileImageAsync(connection, request.UserId, request.Body, cancellationToken).ConfigureAwait(false);
         }
 
         FrameDto? frame;

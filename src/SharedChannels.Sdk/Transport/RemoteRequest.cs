@@ -18,7 +18,10 @@ public sealed class RemoteRequest
     /// <summary>Gets the upload id, for <see cref="RemoteEndpoint.Upload"/>.</summary>
     public string? UploadId { get; init; }
 
-    /// <summary>Gets the serialized body (JSON for every endpoint but uploads).</summary>
+    /// <summary>Gets the user whose image it is, for <see cref="RemoteEndpoint.ProfileImage"/>.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>Gets the serialized body (JSON for every endpoint but uploads and profile images, which carry raw bytes).</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
     /// <summary>Gets the frame signature sent between two SDK hosts, if any (see docs/security.md).</summary>

@@ -18,6 +18,6 @@ namespace SharedChannels.Wire;
 [JsonSerializable(typeof(ChannelInviteDto))]
 [JsonSerializable(typeof(ChannelUnshareDto))]
 [JsonSerializable(typeof(UploadSessionDto))]
-[JsonSerializable(typeof(UploadSessionReplyDto))]
+[JsonSerializable(typeof(FileInfoDto))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

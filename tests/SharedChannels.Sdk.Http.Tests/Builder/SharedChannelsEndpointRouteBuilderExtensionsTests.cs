@@ -19,7 +19,7 @@ public sealed class SharedChannelsEndpointRouteBuilderExtensionsTests
     }
 
     [Test]
-    public async Task MapSharedChannels_ConventionsOnReturnedBuilder_ApplyToAllFourPostEndpoints()
+    public async Task MapSharedChannels_ConventionsOnReturnedBuilder_ApplyToAllFivePostEndpoints()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSharedChannels().UseHttpTransport().UsePermissionChecker(new InMemoryPermissionChecker());
@@ -39,6 +39,7 @@ public sealed class SharedChannelsEndpointRouteBuilderExtensionsTests
                     "/api/v4/remotecluster/msg",
                     "/api/v4/remotecluster/confirm_invite",
                     "/api/v4/remotecluster/upload/{upload_id}",
+                    "/api/v4/remotecluster/{user_id:length(26)}/image",
                 }));
             Assert.That(endpoints, Has.All.Matches<RouteEndpoint>(e => e.Metadata.Contains(marker)));
             Assert.That(endpoints, Has.All.Matches<RouteEndpoint>(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.SequenceEqual(new[] { "POST" })));

@@ -17,6 +17,7 @@ internal static class CorpusRequests
             RemoteId = remoteId ?? request.RemoteId,
             Token = token ?? request.Token,
             UploadId = request.UploadId,
+            UserId = request.UserId,
             Body = request.Body,
             Signature = signature ?? request.Signature,
             SignatureTimestamp = clearTimestamp ? null : signatureTimestamp ?? request.SignatureTimestamp,

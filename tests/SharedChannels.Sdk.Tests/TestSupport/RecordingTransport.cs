@@ -18,7 +18,7 @@ internal sealed class RecordingTransport(LoopbackNetwork network) : IRemoteTrans
     public async Task<RemoteResponse> SendAsync(Uri siteUrl, RemoteRequest request, CancellationToken cancellationToken = default)
     {
         RemoteResponse response = Answer?.Invoke(request) ?? await _inner.SendAsync(siteUrl, request, cancellationToken);
-        if (request.Endpoint != RemoteEndpoint.Upload)
+        if (request.Endpoint is not (RemoteEndpoint.Upload or RemoteEndpoint.ProfileImage))
         {
             using JsonDocument frame = JsonDocument.Parse(request.Body);
             JsonElement msg = frame.RootElement.GetProperty("msg");

@@ -20,6 +20,7 @@ internal static class TestSigning
             RemoteId = request.RemoteId,
             Token = request.Token,
             UploadId = request.UploadId,
+            UserId = request.UserId,
             Body = request.Body,
             SignatureTimestamp = timestamp,
             Signature = FrameSignature.Sign(request.Token, timestamp, request.Endpoint, request.Body.Span),

@@ -26,6 +26,7 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
     private readonly Dictionary<string, UserStatus> _statuses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _customEmoji = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (FileAttachment File, byte[] Content)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _profileImages = new(StringComparer.Ordinal);
     private readonly List<Change> _log = [];
     private readonly Dictionary<string, List<int>> _logByChannel = new(StringComparer.Ordinal);
 
@@ -70,6 +71,32 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
         }
 
         return user;
+    }
+
+    /// <summary>Sets a local user's profile image and its <see cref="ChatUser.LastPictureUpdate"/>, so peers receive it with the user's next sync.</summary>
+    /// <param name="userId">A local user.</param>
+    /// <param name="image">The image bytes.</param>
+    public void SetLocalProfileImage(string userId, byte[] image)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            ChatUser user = _users.GetValueOrDefault(userId) ?? throw new ArgumentException($"There is no user '{userId}'.", nameof(userId));
+            _users[userId] = user with { LastPictureUpdate = _timeProvider.GetUtcNow() };
+            _profileImages[userId] = image;
+        }
+    }
+
+    /// <summary>Gets a user's profile image (local, or stored for a remote user), or <see langword="null"/>.</summary>
+    /// <param name="userId">The user.</param>
+    /// <returns>The image bytes.</returns>
+    public byte[]? GetProfileImage(string userId)
+    {
+        lock (_gate)
+        {
+            return _profileImages.GetValueOrDefault(userId);
+        }
     }
 
     /// <summary>Creates a local channel.</summary>
@@ -494,6 +521,26 @@ public sealed class InMemoryChatContent : IChannelContent, IUserDirectory, ISyst
         {
             return ValueTask.FromResult(_users.Values.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase)));
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReadOnlyMemory<byte>?> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<ReadOnlyMemory<byte>?>(_profileImages.TryGetValue(userId, out byte[]? image) ? image : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> SetProfileImageAsync(string userId, ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _profileImages[userId] = image.ToArray();
+        }
+
+        return ValueTask.FromResult(true);
     }
 
     /// <inheritdoc />

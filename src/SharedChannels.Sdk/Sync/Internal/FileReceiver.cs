@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +7,6 @@ using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Internal;
 using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;
@@ -17,9 +15,16 @@ using SharedChannels.Wire;
 namespace SharedChannels.Sync.Internal;
 
 /// <summary>
-/// Receives files: first the announcement (topic <c>sharedchannel_upload</c>), checked against this workspace's
-/// enable flag, size limit and the sender's rights; then the bytes on <c>/upload/{id}</c>, which must match it.
+/// Receives files as Mattermost sends them: first the announcement (topic <c>sharedchannel_upload</c>, an
+/// <c>UploadSession</c>), checked against this workspace's enable flag, size limit and the sender's rights, and
+/// answered with the session as stored; then the bytes on <c>/upload/{id}</c>.
 /// </summary>
+/// <remarks>
+/// As in Mattermost's <c>UploadData</c>, a body may carry only part of the file: the bytes are appended at the
+/// session's <c>file_offset</c>, a partial upload is answered 204 and the complete one with the file's info. A body
+/// cut off by a broken connection is kept the same way, and announcing the same upload id again answers with the
+/// offset reached, so a sender resumes where the bytes stopped. Sessions live in memory for an hour.
+/// </remarks>
 internal sealed class FileReceiver(
     ISharedChannelStore channels,
     HostPorts host,
@@ -43,11 +48,24 @@ internal sealed class FileReceiver(
             throw Refuse(connection, upload, SharedChannelsErrorCode.FeatureDisabled, "file attachments are disabled on this workspace");
         }
 
-        // The bytes arrive as one request body, so MaxFrameBytes bounds a file as much as the host's own limit.
+        // The bytes may arrive in one request body, so MaxFrameBytes bounds a file as much as the host's own limit.
         long limit = Math.Min(files.MaxFileSize, options.CurrentValue.MaxFrameBytes);
         if (upload.FileSize > limit)
         {
             throw Refuse(connection, upload, SharedChannelsErrorCode.PayloadTooLarge, $"the file is {upload.FileSize} bytes; this workspace accepts at most {limit}");
+        }
+
+        // Announcing an upload id again (same connection, same file) asks where the bytes stopped.
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        if (_sessions.TryGetValue(upload.Id!, out Session? known) && known.ExpiresAt >= now)
+        {
+            if (known.ConnectionId != connection.RemoteId || known.Upload.FileId != upload.FileId || known.Upload.FileSize != upload.FileSize)
+            {
+                throw Refuse(connection, upload, SharedChannelsErrorCode.InvalidArgument, "this upload id is taken by another upload");
+            }
+
+            Log.UploadResumed(logger, upload.Id!, connection.RemoteId, known.Offset, known.Upload.FileSize);
+            return Reply(known);
         }
 
         SharedChannel? channel = await channels.GetChannelAsync(upload.ChannelId!, cancellationToken).ConfigureAwait(false);
@@ -65,13 +83,27 @@ internal sealed class FileReceiver(
         }
 
         bool exists = await files.GetFileAsync(upload.FileId!, cancellationToken).ConfigureAwait(false) is not null;
-        if (!exists)
-        {
-            SweepExpired();
-            _sessions[upload.Id!] = new Session(connection.RemoteId, upload, timeProvider.GetUtcNow() + SessionLifetime);
-        }
 
-        return JsonSerializer.SerializeToElement(new UploadSessionReplyDto { FileExists = exists }, WireJsonContext.Default.UploadSessionReplyDto);
+        // Stored as this side sees it: the name sanitized, the connection from authentication, the time from this clock.
+        var stored = new UploadSessionDto
+        {
+            Id = upload.Id,
+            Type = UploadSessionDto.AttachmentType,
+            CreateAt = now.ToUnixTimeMilliseconds(),
+            UserId = upload.UserId,
+            ChannelId = upload.ChannelId,
+            Filename = FileNames.Sanitize(upload.Filename),
+            FileSize = upload.FileSize,
+            RemoteId = connection.RemoteId,
+            FileId = upload.FileId,
+            MimeType = FileNames.SanitizeMimeType(upload.MimeType),
+        };
+
+        // A session is kept even for a file this side has: Mattermost sends the bytes whatever the reply says.
+        SweepExpired(now);
+        var session = new Session(connection.RemoteId, stored, exists, now + SessionLifetime);
+        _sessions[upload.Id!] = session;
+        return Reply(session);
     }
 
     public async Task<RemoteResponse> HandleUploadAsync(ConnectionRecord connection, string? uploadId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
@@ -81,37 +113,106 @@ internal sealed class FileReceiver(
             return new RemoteResponse(400, WireFormat.Fail("no upload was announced with this id by this connection"));
         }
 
-        if (content.Length != session.Upload.FileSize)
+        // One body at a time per upload, as Mattermost's UploadData: two would race for the offset.
+        if (!session.TryBegin())
         {
-            return new RemoteResponse(400, WireFormat.Fail($"the upload is {content.Length} bytes but {session.Upload.FileSize} were announced"));
+            return new RemoteResponse(400, WireFormat.Fail("another body of this upload is being received"));
         }
 
-        IFileContent files = host.Files!;
-        var file = new FileAttachment
+        try
         {
-            Id = session.Upload.FileId!,
-            ChannelId = session.Upload.ChannelId!,
-            UserId = session.Upload.UserId!,
-            Name = session.Upload.Filename ?? session.Upload.FileId!,
-            Size = content.Length,
-            MimeType = session.Upload.MimeType ?? "application/octet-stream",
-            CreateAt = SyncMapping.FromMs(Math.Max(session.Upload.CreateAt, 0)),
-            RemoteId = connection.RemoteId,
-        };
-        await files.SaveFileAsync(file, content, cancellationToken).ConfigureAwait(false);
-        _sessions.TryRemove(uploadId, out _);
+            long remaining = session.Upload.FileSize - session.Offset;
+            if (content.Length > remaining)
+            {
+                return new RemoteResponse(400, WireFormat.Fail($"the body is {content.Length} bytes but only {remaining} of the announced {session.Upload.FileSize} remain"));
+            }
 
-        // Mattermost answers an upload with the file's info.
-        string info = $$"""{"id":{{JsonSerializer.Serialize(file.Id, WireJsonContext.Default.String)}},"name":{{JsonSerializer.Serialize(file.Name, WireJsonContext.Default.String)}},"size":{{file.Size.ToString(CultureInfo.InvariantCulture)}},"channel_id":{{JsonSerializer.Serialize(file.ChannelId, WireJsonContext.Default.String)}}}""";
-        return new RemoteResponse(200, System.Text.Encoding.UTF8.GetBytes(info));
+            session.Append(content.Span);
+            if (session.Offset < session.Upload.FileSize)
+            {
+                // Incomplete: Mattermost answers 204 No Content and waits for the rest.
+                return new RemoteResponse(204, ReadOnlyMemory<byte>.Empty);
+            }
+
+            UploadSessionDto upload = session.Upload;
+            var file = new FileAttachment
+            {
+                Id = upload.FileId!,
+                ChannelId = upload.ChannelId!,
+                UserId = upload.UserId!,
+                Name = upload.Filename!,
+                Size = upload.FileSize,
+                MimeType = upload.MimeType!,
+                CreateAt = SyncMapping.FromMs(upload.CreateAt),
+                RemoteId = connection.RemoteId,
+            };
+
+            if (!session.FileExisted)
+            {
+                IFileContent files = host.Files!;
+                await files.SaveFileAsync(file, session.Content, cancellationToken).ConfigureAwait(false);
+            }
+
+            _sessions.TryRemove(uploadId, out _);
+
+            // Mattermost answers a completed upload with the file's FileInfo.
+            var info = new FileInfoDto
+            {
+                Id = file.Id,
+                CreatorId = file.UserId,
+                ChannelId = file.ChannelId,
+                CreateAt = upload.CreateAt,
+                UpdateAt = upload.CreateAt,
+                Name = file.Name,
+                Extension = FileNames.Extension(file.Name),
+                Size = file.Size,
+                MimeType = file.MimeType,
+                RemoteId = connection.RemoteId,
+            };
+            return new RemoteResponse(200, JsonSerializer.SerializeToUtf8Bytes(info, WireJsonContext.Default.FileInfoDto));
+        }
+        finally
+        {
+            session.End();
+        }
+    }
+
+    private static JsonElement Reply(Session session)
+    {
+        UploadSessionDto stored = session.Upload;
+        var reply = new UploadSessionDto
+        {
+            Id = stored.Id,
+            Type = stored.Type,
+            CreateAt = stored.CreateAt,
+            UserId = stored.UserId,
+            ChannelId = stored.ChannelId,
+            Filename = stored.Filename,
+            FileSize = stored.FileSize,
+            FileOffset = session.Offset,
+            RemoteId = stored.RemoteId,
+            FileId = stored.FileId,
+            MimeType = stored.MimeType,
+            FileExists = session.FileExisted,
+        };
+        return JsonSerializer.SerializeToElement(reply, WireJsonContext.Default.UploadSessionDto);
     }
 
     private static UploadSessionDto Read(JsonElement payload)
     {
         UploadSessionDto? upload = WireFormat.TryReadObject(payload, WireJsonContext.Default.UploadSessionDto);
-        return upload is { Id.Length: > 0, FileId.Length: > 0, ChannelId.Length: > 0, UserId.Length: > 0, FileSize: >= 0 }
-            ? upload
-            : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The upload announcement lacks its id, file id, channel, user or size.");
+        if (upload is null || !RemoteIds.IsValid(upload.Id) || !RemoteIds.IsValid(upload.FileId) || !RemoteIds.IsValid(upload.ChannelId) || !RemoteIds.IsValid(upload.UserId) || upload.FileSize < 0)
+        {
+            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The upload announcement lacks a valid id, file id, channel, user or size (ids are 26 lower-case letters or digits).");
+        }
+
+        // Mattermost refuses import uploads from peers; an older SDK peer may leave the type out.
+        if (!string.IsNullOrEmpty(upload.Type) && upload.Type != UploadSessionDto.AttachmentType)
+        {
+            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, $"Only uploads of type '{UploadSessionDto.AttachmentType}' are accepted from peers.");
+        }
+
+        return upload;
     }
 
     private SharedChannelsException Refuse(ConnectionRecord connection, UploadSessionDto upload, SharedChannelsErrorCode code, string reason)
@@ -121,9 +222,8 @@ internal sealed class FileReceiver(
         return new SharedChannelsException(code, reason);
     }
 
-    private void SweepExpired()
+    private void SweepExpired(DateTimeOffset now)
     {
-        DateTimeOffset now = timeProvider.GetUtcNow();
         foreach (KeyValuePair<string, Session> entry in _sessions)
         {
             if (entry.Value.ExpiresAt < now)
@@ -133,5 +233,35 @@ internal sealed class FileReceiver(
         }
     }
 
-    private sealed record Session(string ConnectionId, UploadSessionDto Upload, DateTimeOffset ExpiresAt);
+    /// <summary>An announced upload and the bytes received so far.</summary>
+    private sealed class Session(string connectionId, UploadSessionDto upload, bool fileExisted, DateTimeOffset expiresAt)
+    {
+        private byte[]? _buffer;
+        private int _busy;
+
+        public string ConnectionId { get; } = connectionId;
+
+        public UploadSessionDto Upload { get; } = upload;
+
+        public bool FileExisted { get; } = fileExisted;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        /// <summary>Gets how many bytes arrived (Mattermost's <c>file_offset</c>).</summary>
+        public long Offset { get; private set; }
+
+        public ReadOnlyMemory<byte> Content => _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, (int)Offset);
+
+        public bool TryBegin() => Interlocked.CompareExchange(ref _busy, 1, 0) == 0;
+
+        public void End() => Volatile.Write(ref _busy, 0);
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            // The size is bounded by MaxFrameBytes at announcement, so one buffer holds the file.
+            _buffer ??= new byte[Upload.FileSize];
+            bytes.CopyTo(_buffer.AsSpan((int)Offset));
+            Offset += bytes.Length;
+        }
+    }
 }

@@ -62,6 +62,7 @@ public sealed class LoopbackNetwork
             RemoteId = request.RemoteId,
             Token = request.Token,
             UploadId = request.UploadId,
+            UserId = request.UserId,
             Body = request.Body.ToArray(),
             Signature = request.Signature,
             SignatureTimestamp = request.SignatureTimestamp,

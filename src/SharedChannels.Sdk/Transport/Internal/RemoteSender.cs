@@ -55,6 +55,7 @@ internal sealed class RemoteSender(
                 RemoteId = request.RemoteId,
                 Token = request.Token,
                 UploadId = request.UploadId,
+                UserId = request.UserId,
                 Body = request.Body,
                 SignatureTimestamp = timestamp,
                 Signature = FrameSignature.Sign(token, timestamp, request.Endpoint, request.Body.Span),
