@@ -196,7 +196,7 @@ internal static class ChatTables
     public static Task<List<ChatUser>> ListLocalUsersAsync(SqliteConnection db, DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken) =>
         db.QueryAsync(
             $"""
-            SELECT {UserColumns} FROM users
+            SELECT {UserSelect} FROM users
             WHERE remote_id IS NULL AND (update_at > $after OR (update_at = $after AND id > $after_id))
             ORDER BY update_at, id LIMIT $max;
             """,
