@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Warning, "{Endpoint} to {Target} did not answer within the transport's backstop of {Timeout}.")]
     public static partial void BackstopTimeout(ILogger logger, string endpoint, string target, TimeSpan timeout);
 
+    [LoggerMessage(3051, LogLevel.Warning, "Dropped an inbound {Endpoint} request whose body could not be read (HTTP {StatusCode}: cut short, or slower than the server's minimum data rate); the connection was closed.")]
+    public static partial void RequestBodyFailed(ILogger logger, string endpoint, int statusCode);
+
     [LoggerMessage(3050, LogLevel.Warning, "Refused an inbound {Endpoint} request: the body exceeds SharedChannelsOptions.MaxFrameBytes ({MaxFrameBytes} bytes).")]
     public static partial void RequestTooLarge(ILogger logger, string endpoint, int maxFrameBytes);
 }

@@ -26,8 +26,30 @@ internal sealed class RemoteClusterRequestHandler(
     public async Task HandleAsync(HttpContext context, RemoteEndpoint endpoint)
     {
         CancellationToken aborted = context.RequestAborted;
+        IHeaderDictionary headers = context.Request.Headers;
+        if (!await dispatcher.AuthenticateHeadersAsync(endpoint, Single(headers, SharedChannelsHttpHeaders.RemoteClusterId), Single(headers, SharedChannelsHttpHeaders.RemoteClusterToken), aborted).ConfigureAwait(false))
+        {
+            // Refused before a byte of the body is read: an unauthenticated request costs one store lookup. The
+            // connection closes after the answer, so the server does not read (drain) the body either.
+            context.Response.Headers.Connection = "close";
+            await WriteAsync(context.Response, 401, Fail("missing or invalid credentials"), aborted).ConfigureAwait(false);
+            return;
+        }
+
         int limit = options.CurrentValue.MaxFrameBytes;
-        RemoteRequest? request = await ReadRequestAsync(context, endpoint, limit).ConfigureAwait(false);
+        RemoteRequest? request;
+        try
+        {
+            request = await ReadRequestAsync(context, endpoint, limit).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The body stopped short or came too slowly (Kestrel's minimum data rate): nothing to answer, a warning
+            // rather than an unhandled error, and the connection is closed.
+            Log.RequestBodyFailed(logger, endpoint.ToString(), ex.StatusCode);
+            context.Abort();
+            return;
+        }
 
         if (request is null)
         {

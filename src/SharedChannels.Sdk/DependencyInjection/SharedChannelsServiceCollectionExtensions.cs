@@ -115,7 +115,9 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetServices<IFrameHandler>(),
             sp.GetService<IUploadHandler>(),
             sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>(),
-            sp.GetService<IProfileImageHandler>()));
+            sp.GetService<IProfileImageHandler>(),
+            sp.GetService<IPeerActivityListener>()));
+        services.TryAddSingleton<IPeerActivityListener>(sp => sp.GetRequiredService<SharedChannelSync>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedChannelsHostedService>());
         return new SharedChannelsBuilder(services);

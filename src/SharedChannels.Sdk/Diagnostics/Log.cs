@@ -60,6 +60,9 @@ internal static partial class Log
     [LoggerMessage(1200, LogLevel.Warning, "Refused a {Endpoint} request claiming connection {ConnectionId}: {Reason}")]
     public static partial void RequestRefused(ILogger logger, string endpoint, string connectionId, string reason);
 
+    [LoggerMessage(1204, LogLevel.Warning, "{Count} more requests were refused for missing or invalid credentials since the last such line; they were not logged one by one.")]
+    public static partial void RefusalsSuppressed(ILogger logger, int count);
+
     [LoggerMessage(1201, LogLevel.Debug, "Frame {MessageId} ({Topic}) from connection {ConnectionId} answered {Status}.")]
     public static partial void FrameHandled(ILogger logger, string messageId, string topic, string connectionId, string status);
 

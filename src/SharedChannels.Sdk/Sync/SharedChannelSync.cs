@@ -22,8 +22,11 @@ namespace SharedChannels.Sync;
 /// connection's cursor and sends them. A cursor moves only when the peer answers OK, so nothing is lost on a
 /// failure or a restart.
 /// </summary>
-public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
+public sealed class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityListener
 {
+    /// <summary>How often a peer's requests may cut short a worker's retry delay toward it.</summary>
+    internal static readonly TimeSpan PeerWakeInterval = TimeSpan.FromSeconds(5);
+
     private const int PayloadTooLarge = 413;
 
     /// <summary>
@@ -50,6 +53,7 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), PageReadAhead> _readAhead = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), byte> _held = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), DateTimeOffset> _sharesReceived = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _peerWakes = new(StringComparer.Ordinal);
     private readonly object _idleGate = new();
     private TaskCompletionSource _idleSignal = NewSignal();
     private int _routing;
@@ -218,6 +222,28 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable
 
         DateTimeOffset received = _sharesReceived.TryGetValue((connectionId, channel.ChannelId), out DateTimeOffset at) && at > channel.CreatedAt ? at : channel.CreatedAt;
         return _timeProvider.GetUtcNow() - received < NewShareGracePeriod;
+    }
+
+    /// <summary>
+    /// A peer sent us an authenticated request, so it is up: a worker waiting out a retry delay toward it (after an
+    /// outage, up to the 5-minute cap) retries now instead of at the end of the delay or the next ping. At most once
+    /// per <see cref="PeerWakeInterval"/> per connection, so a peer that keeps sending while refusing ours is not hammered.
+    /// </summary>
+    void IPeerActivityListener.OnPeerActive(string connectionId)
+    {
+        if (!_workers.TryGetValue(connectionId, out RemoteWorker? worker) || !worker.IsBackingOff)
+        {
+            return;
+        }
+
+        DateTimeOffset now = _timeProvider.GetUtcNow();
+        if (_peerWakes.TryGetValue(connectionId, out DateTimeOffset last) && now - last < PeerWakeInterval)
+        {
+            return;
+        }
+
+        _peerWakes[connectionId] = now;
+        worker.ResetBackoff();
     }
 
     /// <summary>Wakes the worker of a connection for every channel shared with it (catch-up after an interruption or a restart).</summary>

@@ -30,6 +30,8 @@ public sealed class RemoteFrameDispatcher
     private readonly Dictionary<string, IFrameHandler> _handlers;
     private readonly ConcurrentDictionary<(string RemoteId, string MessageId), Task<RemoteResponse>> _answered = new();
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
+    private readonly IPeerActivityListener? _peerActivity;
+    private readonly RefusalLogThrottle _refusals;
 
     internal RemoteFrameDispatcher(
         IConnectionStore store,
@@ -38,9 +40,12 @@ public sealed class RemoteFrameDispatcher
         IEnumerable<IFrameHandler> handlers,
         IUploadHandler? uploads,
         ILogger<RemoteFrameDispatcher> logger,
-        IProfileImageHandler? profileImages = null)
+        IProfileImageHandler? profileImages = null,
+        IPeerActivityListener? peerActivity = null)
     {
         _uploads = uploads;
+        _peerActivity = peerActivity;
+        _refusals = new RefusalLogThrottle(timeProvider);
         _profileImages = profileImages;
         _store = store;
         _options = options;
@@ -76,10 +81,10 @@ public sealed class RemoteFrameDispatcher
             return Refuse(request, 413, $"the request body of {request.Body.Length} bytes exceeds the limit of {options.MaxFrameBytes} bytes");
         }
 
-        ConnectionRecord? connection = await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        ConnectionRecord? connection = await AuthenticateAsync(request.Endpoint, request.RemoteId, request.Token, cancellationToken).ConfigureAwait(false);
         if (connection is null)
         {
-            return Refuse(request, 401, "missing or invalid credentials");
+            return Refuse(request, 401, UnauthenticatedReason);
         }
 
         // Between two SDK hosts that agreed on it, every request after confirmation must be signed and fresh.
@@ -88,6 +93,9 @@ public sealed class RemoteFrameDispatcher
         {
             return Refuse(request, 401, signatureProblem);
         }
+
+        // Whatever the peer sends, it is reachable: a worker waiting out a retry delay toward it goes now.
+        _peerActivity?.OnPeerActive(connection.RemoteId);
 
         if (request.Endpoint == RemoteEndpoint.Upload)
         {
@@ -204,21 +212,52 @@ public sealed class RemoteFrameDispatcher
         return response;
     }
 
-    private async Task<ConnectionRecord?> AuthenticateAsync(RemoteRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a request's credentials (its <c>X-RemoteCluster-Id</c> and <c>X-RemoteCluster-Token</c>) before its body is
+    /// read. A transport calls it first, so that an unauthenticated request costs one store lookup and no body is
+    /// read: the HTTP endpoints answer 401 without reading a byte of it. <see cref="DispatchAsync"/> checks the
+    /// credentials again (and, between two SDK hosts, the signature over the body).
+    /// </summary>
+    /// <param name="endpoint">The endpoint the request arrived on.</param>
+    /// <param name="remoteId">The connection id the sender claims.</param>
+    /// <param name="token">The token the sender presents. Secret: never log it.</param>
+    /// <param name="cancellationToken">A token to cancel the lookup.</param>
+    /// <returns><see langword="true"/> when the credentials open this endpoint; otherwise the refusal is logged (at most a few lines a minute, however many arrive) and <see langword="false"/>.</returns>
+    public async Task<bool> AuthenticateHeadersAsync(RemoteEndpoint endpoint, string? remoteId, string? token, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(request.RemoteId) || string.IsNullOrEmpty(request.Token) || !RemoteIds.IsValid(request.RemoteId))
+        if (!_options.CurrentValue.EnableRemoteClusterService)
+        {
+            // DispatchAsync answers it with 503 and the reason.
+            return true;
+        }
+
+        if (await AuthenticateAsync(endpoint, remoteId, token, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return true;
+        }
+
+        LogRefusal(endpoint.ToString(), remoteId, 401, UnauthenticatedReason);
+        return false;
+    }
+
+    /// <summary>The reason given for every failed authentication, whatever failed: nothing to learn from it.</summary>
+    internal const string UnauthenticatedReason = "missing or invalid credentials";
+
+    private async Task<ConnectionRecord?> AuthenticateAsync(RemoteEndpoint endpoint, string? remoteId, string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(remoteId) || string.IsNullOrEmpty(token) || !RemoteIds.IsValid(remoteId))
         {
             return null;
         }
 
-        ConnectionRecord? connection = await _store.GetAsync(request.RemoteId, cancellationToken).ConfigureAwait(false);
+        ConnectionRecord? connection = await _store.GetAsync(remoteId, cancellationToken).ConfigureAwait(false);
         if (connection is null || connection.DeletedAt is not null)
         {
             return null;
         }
 
         // Constant-time: the comparison must not reveal how much of a guessed token was right.
-        bool tokenOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(request.Token), Encoding.UTF8.GetBytes(connection.Token));
+        bool tokenOk = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(connection.Token));
         if (!tokenOk)
         {
             return null;
@@ -229,7 +268,7 @@ public sealed class RemoteFrameDispatcher
         // one that confirmation hands the inviter and nobody else. The inviter may use it as soon as it has confirmed,
         // before its answer reaches us (Mattermost pings at once), so it opens every endpoint; if the confirmation
         // fails, the row and its token are removed.
-        return connection.InvitationAccepted || !connection.IsInviter || request.Endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
+        return connection.InvitationAccepted || !connection.IsInviter || endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
     }
 
     private RemoteResponse Ping(MessageDto msg, string remoteId)
@@ -248,9 +287,28 @@ public sealed class RemoteFrameDispatcher
 
     private RemoteResponse Refuse(RemoteRequest request, int status, string reason)
     {
-        Log.RequestRefused(_logger, request.Endpoint.ToString(), Truncate(request.RemoteId ?? "(none)"), reason);
-        Count("(unknown)", "rejected");
+        LogRefusal(request.Endpoint.ToString(), request.RemoteId, status, reason);
         return new RemoteResponse(status, WireFormat.Fail(reason));
+    }
+
+    private void LogRefusal(string endpoint, string? remoteId, int status, string reason)
+    {
+        Count("(unknown)", "rejected");
+
+        // A flood of unauthenticated requests must not flood the log: a few lines, then one summary a minute.
+        if (status != 401)
+        {
+            Log.RequestRefused(_logger, endpoint, Truncate(remoteId ?? "(none)"), reason);
+        }
+        else if (_refusals.ShouldLog(out int suppressed))
+        {
+            if (suppressed > 0)
+            {
+                Log.RefusalsSuppressed(_logger, suppressed);
+            }
+
+            Log.RequestRefused(_logger, endpoint, Truncate(remoteId ?? "(none)"), reason);
+        }
     }
 
     private void Remember((string RemoteId, string MessageId) key)

@@ -58,6 +58,35 @@ public sealed class RemoteClusterEndpointsIntegrationTests
         await AssertFailAsync(response, HttpStatusCode.Unauthorized, cancellationToken);
     }
 
+    [TestCase(null, TestName = "Message_UnknownConnectionWithLargeBody_Returns401BeforeReadingTheBody")]
+    [TestCase("wrongtokenwrongtokenwrongt", TestName = "Message_WrongTokenWithLargeBody_Returns401BeforeReadingTheBody")]
+    [CancelAfter(30_000)]
+    public async Task Message_UnauthenticatedWithLargeBody_Returns401BeforeReadingTheBody(string? token, CancellationToken cancellationToken)
+    {
+        // A chunked body (the server learns its size only by reading it), of which only the first 64 KiB are sent: a
+        // server that read the body before checking the credentials in the headers would wait for the rest, and the
+        // answer would never come.
+        string remoteId = token is null ? "unknownconnection000000000" : _connection.RemoteId;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_client.BaseAddress!.Host, _client.BaseAddress.Port, cancellationToken);
+        await using System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        string head =
+            "POST /api/v4/remotecluster/msg HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n" +
+            $"X-RemoteCluster-Id: {remoteId}\r\nX-RemoteCluster-Token: {token ?? _connection.Token}\r\n\r\n10000\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(new string('x', 0x10000) + "\r\n"), cancellationToken);
+
+        byte[] answer = new byte[4096];
+        int read = await stream.ReadAsync(answer, cancellationToken);
+
+        string text = Encoding.ASCII.GetString(answer, 0, read);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(text, Does.StartWith("HTTP/1.1 401"), "answered while the rest of the body was never sent");
+            Assert.That(text, Does.Contain("missing or invalid credentials"));
+        }
+    }
+
     [Test]
     [CancelAfter(30_000)]
     public async Task Message_InvalidJsonWithValidCredentials_Returns400WithFailReply(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using SharedChannels.Connections;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
@@ -50,6 +51,45 @@ public sealed class RemoteFrameDispatcherTests
 
     private static string Err(RemoteResponse response) =>
         JsonDocument.Parse(response.Body).RootElement.GetProperty("err").GetString()!;
+
+    [Test]
+    public async Task DispatchAsync_FloodOfUnauthenticatedRequests_LogsAFewLinesAndThenOneSummary()
+    {
+        int before = RefusalLines().Count;
+        for (int i = 0; i < 200; i++)
+        {
+            await SendToAAsync(RemoteEndpoint.Message, Frame(_onA.RemoteId, "ping", """{"sent_at":1}"""), token: "wrongtokenwrongtokenwrongt");
+        }
+
+        int duringFlood = RefusalLines().Count - before;
+        _time.Advance(TimeSpan.FromMinutes(1));
+        RemoteResponse later = await SendToAAsync(RemoteEndpoint.Message, Frame(_onA.RemoteId, "ping", """{"sent_at":1}"""), token: "wrongtokenwrongtokenwrongt");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(later.StatusCode, Is.EqualTo(401), "every request is still refused");
+            Assert.That(duringFlood, Is.EqualTo(5), "the first few of a minute are logged one by one");
+            Assert.That(_a.Logs.Lines.Count(l => l.Contains("195 more requests were refused", StringComparison.Ordinal)), Is.EqualTo(1), "the rest are counted in one line");
+        }
+
+        List<string> RefusalLines() => [.. _a.Logs.Lines.Where(l => l.Contains("Refused a Message request", StringComparison.Ordinal))];
+    }
+
+    [Test]
+    public async Task AuthenticateHeadersAsync_ValidInvalidAndPendingCredentials_OpensOnlyWhatDispatchWould()
+    {
+        ConnectionInvitation pending = await _a.Connections.CreateAsync(TestWorkspace.Admin, new CreateConnectionRequest { Name = "pending", Password = "pw" });
+        ConnectionRecord pendingRecord = await _a.RecordAsync(pending.Connection.Id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _a.Dispatcher.AuthenticateHeadersAsync(RemoteEndpoint.Message, _onA.RemoteId, _onA.Token), Is.True);
+            Assert.That(await _a.Dispatcher.AuthenticateHeadersAsync(RemoteEndpoint.Message, _onA.RemoteId, "wrongtokenwrongtokenwrongt"), Is.False);
+            Assert.That(await _a.Dispatcher.AuthenticateHeadersAsync(RemoteEndpoint.Message, null, _onA.Token), Is.False);
+            Assert.That(await _a.Dispatcher.AuthenticateHeadersAsync(RemoteEndpoint.Message, pendingRecord.RemoteId, pendingRecord.Token), Is.False, "an invitation's token opens only confirm_invite");
+            Assert.That(await _a.Dispatcher.AuthenticateHeadersAsync(RemoteEndpoint.ConfirmInvitation, pendingRecord.RemoteId, pendingRecord.Token), Is.True);
+        }
+    }
 
     [Test]
     public async Task DispatchAsync_Ping_AnswersBarePingReply()

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,6 +46,14 @@ internal sealed class ConnectionFrameHandler(
             throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the confirmation is for a different connection than the one it was sent as");
         }
 
+        // The invitation's token must stop working the moment the confirmation succeeds: a code and password leaked
+        // later must open nothing. Mattermost also refuses a refreshed token equal to the invitation's.
+        if (string.IsNullOrEmpty(confirm.RefreshedToken) ||
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(confirm.RefreshedToken), Encoding.UTF8.GetBytes(connection.Token)))
+        {
+            throw Refuse(connection, SharedChannelsErrorCode.InvalidArgument, "the confirmation must carry a refreshed_token different from the invitation's token (version 2 or later)");
+        }
+
         if (!connection.IsInviter)
         {
             throw Refuse(connection, SharedChannelsErrorCode.InvalidState, "this workspace did not create an invitation for this connection");
@@ -69,7 +79,7 @@ internal sealed class ConnectionFrameHandler(
         {
             SiteUrl = confirm.SiteUrl.TrimEnd('/'),
             RemoteToken = confirm.Token,
-            Token = string.IsNullOrEmpty(confirm.RefreshedToken) ? connection.Token : confirm.RefreshedToken,
+            Token = confirm.RefreshedToken,
             InvitationAccepted = true,
             LastPingAt = now,
             PeerSupportsSignedFrames = confirm.SdkFeatures?.Contains(FrameSignature.Feature, StringComparer.Ordinal) == true,

@@ -65,6 +65,18 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
         _signal.Release();
     }
 
+    /// <summary>Gets a value indicating whether the worker is waiting out a retry delay.</summary>
+    public bool IsBackingOff
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _backoff is not null;
+            }
+        }
+    }
+
     /// <summary>Stops waiting out a retry delay: the peer answered again.</summary>
     public void ResetBackoff()
     {
