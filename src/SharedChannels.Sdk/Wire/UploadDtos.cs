@@ -44,7 +44,8 @@ internal sealed class UploadSessionDto
 internal sealed class FileInfoDto
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
-    [JsonPropertyName("creator_id")] public string? CreatorId { get; set; }
+    /// <summary>Mattermost's <c>CreatorId</c>, whose JSON name is <c>user_id</c>.</summary>
+    [JsonPropertyName("user_id")] public string? CreatorId { get; set; }
     [JsonPropertyName("post_id")] public string PostId { get; set; } = string.Empty;
     [JsonPropertyName("channel_id")] public string? ChannelId { get; set; }
     [JsonPropertyName("create_at")] public long CreateAt { get; set; }
