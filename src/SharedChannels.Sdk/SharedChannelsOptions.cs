@@ -18,6 +18,9 @@ public sealed class SharedChannelsOptions
     /// <summary>The default for <see cref="MaxSyncRequestsInFlight"/>.</summary>
     public const int DefaultMaxSyncRequestsInFlight = 4;
 
+    /// <summary>The default for <see cref="MaxPostMessageLength"/>: Mattermost's <c>PostMessageMaxRunesV2</c>.</summary>
+    public const int DefaultMaxPostMessageLength = 16_383;
+
     /// <summary>The default for <see cref="GlobalUserSyncBatchSize"/>: Mattermost's <c>MaxUsersPerSync</c>.</summary>
     public const int DefaultGlobalUserSyncBatchSize = 25;
 
@@ -66,6 +69,14 @@ public sealed class SharedChannelsOptions
     /// <see cref="DefaultMaxSyncRequestsInFlight"/>; 1 sends one at a time to every peer.
     /// </summary>
     public int MaxSyncRequestsInFlight { get; set; } = DefaultMaxSyncRequestsInFlight;
+
+    /// <summary>
+    /// Gets or sets the longest post message accepted from a peer, in Unicode characters (runes); a longer post is
+    /// refused (reported back to the peer) and stores nothing. Default <see cref="DefaultMaxPostMessageLength"/>
+    /// (16 383), Mattermost's own limit, so no Mattermost post is ever refused; below 1 means the default; at most
+    /// 1 000 000.
+    /// </summary>
+    public int MaxPostMessageLength { get; set; } = DefaultMaxPostMessageLength;
 
     /// <summary>
     /// Gets or sets a value indicating whether every local user is sent to a connection when it opens (confirmed,
@@ -133,6 +144,9 @@ public sealed class SharedChannelsOptions
 
     /// <summary>Gets the effective batch size toward SDK peers: <see cref="MaxPostsPerSyncToSdkPeers"/> (500 when below 1), at least <see cref="EffectiveMaxPostsPerSync"/>.</summary>
     internal int EffectiveMaxPostsPerSyncToSdkPeers => Math.Max(EffectiveMaxPostsPerSync, MaxPostsPerSyncToSdkPeers < 1 ? DefaultMaxPostsPerSyncToSdkPeers : MaxPostsPerSyncToSdkPeers);
+
+    /// <summary>Gets the effective message limit: <see cref="MaxPostMessageLength"/>, or 16 383 when it is below 1.</summary>
+    internal int EffectiveMaxPostMessageLength => MaxPostMessageLength < 1 ? DefaultMaxPostMessageLength : MaxPostMessageLength;
 
     /// <summary>Gets the effective global user sync batch: <see cref="GlobalUserSyncBatchSize"/>, or 25 when it is below 1.</summary>
     internal int EffectiveGlobalUserSyncBatchSize => GlobalUserSyncBatchSize < 1 ? DefaultGlobalUserSyncBatchSize : GlobalUserSyncBatchSize;

@@ -7,6 +7,7 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
 {
     private const int MaxSyncRequestsInFlightLimit = 64;
     private const int MaxGlobalUserSyncBatchSize = 200;
+    private const int MaxPostMessageLengthLimit = 1_000_000;
     private const int MaxPostsPerSyncLimit = 10_000;
 
     public ValidateOptionsResult Validate(string? name, SharedChannelsOptions options)
@@ -65,6 +66,11 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
         if (options.MaxSyncRequestsInFlight > MaxSyncRequestsInFlightLimit)
         {
             failures.Add($"MaxSyncRequestsInFlight ({options.MaxSyncRequestsInFlight}) must be at most {MaxSyncRequestsInFlightLimit}: more only queues messages at the peer.");
+        }
+
+        if (options.MaxPostMessageLength > MaxPostMessageLengthLimit)
+        {
+            failures.Add($"MaxPostMessageLength ({options.MaxPostMessageLength}) must be at most {MaxPostMessageLengthLimit}; Mattermost's own limit, the default, is {SharedChannelsOptions.DefaultMaxPostMessageLength}.");
         }
 
         if (options.GlobalUserSyncBatchSize > MaxGlobalUserSyncBatchSize)

@@ -195,6 +195,14 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
+            // Mattermost refuses longer messages too (PostMessageMaxRunesV2), so none of its peers send one.
+            int maxLength = options.CurrentValue.EffectiveMaxPostMessageLength;
+            if (post.Message.Length > maxLength && post.Message.EnumerateRunes().Count() > maxLength)
+            {
+                context.Refuse(this, "post", post.Id, $"the message is longer than {maxLength} characters, the most this workspace accepts");
+                continue;
+            }
+
             // System messages are this workspace's own notices; a peer's text must never pose as one.
             if (SyncBatchBuilder.IsSystemMessage(post))
             {
