@@ -21,18 +21,24 @@ public sealed class MattermostFilesAndImagesTests
     [TearDown]
     public async Task TearDown()
     {
+        await TearDownWorldAsync(_world);
+    }
+
+    private static async Task TearDownWorldAsync(SampleHostAndMattermostPeer world)
+    {
+        MattermostPeer peer = world.Peer;
         // What went wrong on the wire, for the reader of a failed test (no tokens or codes are recorded).
-        foreach (PeerInbound inbound in Peer.Read(p => p.Inbound.Where(i => i.StatusCode != 200 || i.Reply.Contains("FAIL", StringComparison.Ordinal)).ToList()))
+        foreach (PeerInbound inbound in peer.Read(p => p.Inbound.Where(i => i.StatusCode != 200 || i.Reply.Contains("FAIL", StringComparison.Ordinal)).ToList()))
         {
             await TestContext.Out.WriteLineAsync($"peer answered {inbound.Path} ({inbound.Topic}): {inbound.StatusCode} {inbound.Reply}");
         }
 
-        foreach (PeerExchange outbound in Peer.Read(p => p.Outbound.Where(o => o.StatusCode != 200 || o.Body.Contains("FAIL", StringComparison.Ordinal)).ToList()))
+        foreach (PeerExchange outbound in peer.Read(p => p.Outbound.Where(o => o.StatusCode != 200 || o.Body.Contains("FAIL", StringComparison.Ordinal)).ToList()))
         {
             await TestContext.Out.WriteLineAsync($"host answered {outbound.Path} ({outbound.Topic}): {outbound.StatusCode} {outbound.Body}");
         }
 
-        await _world.DisposeAsync();
+        await world.DisposeAsync();
     }
 
     [Test]
@@ -104,6 +110,31 @@ public sealed class MattermostFilesAndImagesTests
             Assert.That(Peer.Read(p => p.SharedChannelAttachments.ContainsKey((file.Id, _world.ConnectionId))), Is.True, "the FileInfo reply decoded, so Mattermost saved its attachment row");
             Assert.That(order.Take(4), Is.EqualTo(new[] { MattermostPeer.TopicSync, MattermostPeer.TopicUploadCreate, "upload", MattermostPeer.TopicSync }), "users, then the file, then the post");
             Assert.That(Peer.Read(p => p.Outbound.Where(o => o.Topic == MattermostPeer.TopicUploadCreate).Select(o => o.Body).ToList()), Has.All.Contains("\"status\":\"OK\""));
+        }
+    }
+
+    [Test]
+    public async Task FileOverTheHostsLimit_FromMattermost_IsRefusedAtAnnouncementAndThePostArrivesWithoutIt()
+    {
+        // The host takes request bodies of at most 64 KiB (MaxFrameBytes), so no larger file.
+        await TearDownWorldAsync(_world);
+        _world = await SampleHostAndMattermostPeer.StartAsync(hostOptions: o => o.MaxFrameBytes = 64 * 1024);
+        ChannelView channel = await ShareHostChannelAsync();
+        PeerUser alice = Peer.CreateUser("alice");
+        PeerFile file = Peer.UploadFile(channel.Id, alice.Id, "big.bin", Bytes(120_000, seed: 13));
+        PeerPost post = Peer.CreatePost(channel.Id, alice.Id, "too big to share", fileIds: [file.Id]);
+
+        await Peer.SyncChannelAsync(channel.Id);
+        await _world.WaitUntilAsync("the post at the host", async ct => (await _world.HostPostsAsync(channel.Id, ct)).Any(p => p.Id == post.Id));
+
+        PostView onHost = (await _world.Chat.GetPostsAsync(channel.Id)).Single(p => p.Id == post.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Peer.Read(p => p.Outbound.Single(o => o.Topic == MattermostPeer.TopicUploadCreate).Body), Does.StartWith("{\"status\":\"FAIL\""), "the announcement is refused in the envelope, as onReceiveUploadCreate refuses a file over MaxFileSize");
+            Assert.That(Peer.Read(p => p.Outbound.Any(o => o.Topic == "upload")), Is.False, "sendAttachmentForRemote stops before sending any bytes");
+            Assert.That(Peer.Read(p => p.SharedChannelAttachments.ContainsKey((file.Id, _world.ConnectionId))), Is.False, "no attachment row: Mattermost would try again");
+            Assert.That(onHost.Files, Is.Empty, "the post arrived without the file");
+            Assert.That(onHost.Message, Is.EqualTo("too big to share"));
         }
     }
 
