@@ -114,6 +114,35 @@ public sealed class MattermostFilesAndImagesTests
     }
 
     [Test]
+    public async Task FileSentAgainByMattermost_ToHostThatHasIt_IsAnswered200WithTheFileInfoAndUnchanged()
+    {
+        ChannelView channel = await ShareHostChannelAsync();
+        PeerUser alice = Peer.CreateUser("alice");
+        byte[] content = Bytes(50_000, seed: 17);
+        PeerFile file = Peer.UploadFile(channel.Id, alice.Id, "notes.txt", content);
+        PeerPost post = Peer.CreatePost(channel.Id, alice.Id, "a file", fileIds: [file.Id]);
+        await Peer.SyncChannelAsync(channel.Id);
+        await _world.WaitUntilAsync("the post at the host", async ct => (await _world.HostPostsAsync(channel.Id, ct)).Any(p => p.Id == post.Id));
+
+        // Mattermost lost its SharedChannelAttachment row (or the file's update_at moved): it announces and sends the file again.
+        Peer.Read(p => p.SharedChannelAttachments.Remove((file.Id, _world.ConnectionId)));
+        Peer.EditPost(post.Id, "a file (edited)");
+        await Peer.SyncChannelAsync(channel.Id);
+        await _world.WaitUntilAsync("the edit at the host", async ct => (await _world.HostPostsAsync(channel.Id, ct)).Any(p => p.Id == post.Id && p.Message == "a file (edited)"));
+
+        List<PeerExchange> uploads = Peer.Read(p => p.Outbound.Where(o => o.Topic == "upload").ToList());
+        PostView onHost = (await _world.Chat.GetPostsAsync(channel.Id)).Single(p => p.Id == post.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(uploads.Select(u => u.StatusCode), Is.EqualTo(new[] { 200, 200 }), "both bodies answered 200, as sendFileToRemote requires");
+            Assert.That(uploads.Select(u => FileInfoId(u.Body)), Is.EqualTo(new[] { file.Id, file.Id }), "each with a FileInfo of the file");
+            Assert.That(Peer.Read(p => p.SharedChannelAttachments.ContainsKey((file.Id, _world.ConnectionId))), Is.True, "the row is back");
+            Assert.That(await _world.Chat.DownloadFileAsync(file.Id), Is.EqualTo(content));
+            Assert.That(onHost.Files.Select(f => f.Id), Is.EqualTo(new[] { file.Id }), "still one attachment");
+        }
+    }
+
+    [Test]
     public async Task FileOverTheHostsLimit_FromMattermost_IsRefusedAtAnnouncementAndThePostArrivesWithoutIt()
     {
         // The host takes request bodies of at most 64 KiB (MaxFrameBytes), so no larger file.
@@ -232,6 +261,12 @@ public sealed class MattermostFilesAndImagesTests
         ChannelView channel = await _world.Chat.CreateChannelAsync("town-square", _world.Admin.Id, "Town Square");
         await _world.Chat.ShareChannelAsync(_world.Admin.Id, channel.Id, _world.ConnectionId);
         return channel;
+    }
+
+    private static string FileInfoId(string body)
+    {
+        using JsonDocument info = JsonDocument.Parse(body);
+        return GoJson.GetString(info.RootElement, "id");
     }
 
     private static byte[] Bytes(int length, int seed)

@@ -5,7 +5,8 @@ namespace SharedChannels.Integration.Tests.Mattermost;
 
 // What the peer starts: invitations (app/remote_cluster.go, remotecluster/invitation.go), pings (remotecluster/ping.go),
 // channel invites (sharedchannel/channelinvite.go SendChannelInvite), the peer's own chat changes (app layer), and
-// sync sends (sharedchannel/sync_send_remote.go syncForRemote/sendSyncData, syncAllUsers, syncProfileImage).
+// sync sends (sharedchannel/sync_send_remote.go syncForRemote/sendSyncData, syncAllUsers, syncProfileImage), files
+// (sharedchannel/attachment.go sendAttachmentForRemote, remotecluster/sendfile.go) and images (remotecluster/sendprofileImage.go).
 internal sealed partial class MattermostPeer
 {
     // ---- secure connections ----
@@ -359,8 +360,9 @@ internal sealed partial class MattermostPeer
     /// (deleted included, ≤ 50, roots before replies, not echoed back to their origin, unedited-or-newly-edited or
     /// deleted — filterPostsForSync), the users they need (not the remote's own, ≤ 25 a message), reactions and
     /// acknowledgements changed after the cursor (not the remote's own), memberships (only with the member-sync flag)
-    /// and queued statuses. Sent as separate messages in sendSyncData's order: users, memberships, posts, acks,
-    /// reactions, statuses. The post cursor moves in the post reply's callback; a FAIL "no longer shared" uninvites.
+    /// and queued statuses; the files of the posts to send (fetchPostAttachmentsForSync) and the profile images of the
+    /// users shouldUserSync picks. Sent in sendSyncData's order: users, memberships, files, posts, acks, reactions,
+    /// statuses, images. The post cursor moves in the post reply's callback; a FAIL "no longer shared" uninvites.
     /// </summary>
     public async Task SyncChannelAsync(string channelId)
     {
