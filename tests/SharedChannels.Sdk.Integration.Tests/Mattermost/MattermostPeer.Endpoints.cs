@@ -310,6 +310,7 @@ internal sealed partial class MattermostPeer
 
             var file = new PeerFile(session.ReqFileId, session.UserId, session.ChannelId, session.Filename, session.Data.ToArray(), session.RemoteId, NowMillis());
             Files[file.Id] = file;
+            Receipts.Add(new PeerReceipt("file", file.Id));
             UploadSessions.Remove(session.Id);
             return new Reply(200, [.. GoJson.ToBytes(file.Write), (byte)'\n'], "upload");
         }

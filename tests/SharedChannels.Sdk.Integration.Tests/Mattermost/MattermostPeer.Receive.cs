@@ -371,7 +371,6 @@ internal sealed partial class MattermostPeer
                 UpdateAt = Math.Max(updateAt, GoJson.GetInt64(json, "create_at")),
                 EditAt = editAt,
                 DeleteAt = deleteAt,
-                FileIds = [.. GoJson.GetArray(json, "file_ids").Select(f => f.GetString()!)],
                 RemoteId = rc.RemoteId,
             };
             if (post.RootId.Length > 0 && !Posts.ContainsKey(post.RootId))
@@ -379,6 +378,7 @@ internal sealed partial class MattermostPeer
                 return null;
             }
 
+            post.FileIds = AttachFilesToPost(post, [.. GoJson.GetArray(json, "file_ids").Select(f => f.GetString() ?? string.Empty)]);
             Posts[id] = post;
             ChannelMembers.Add((channel.Id, userId));
             return post;
@@ -399,6 +399,31 @@ internal sealed partial class MattermostPeer
         }
 
         return existing;
+    }
+
+    /// <summary>
+    /// app/post.go attachFilesToPost (via CreatePost): each file id is attached with FileInfoStore.AttachToPost, which
+    /// needs an existing file of the post's author not yet attached to a post; the ids that could not be
+    /// attached are dropped from the post (Post.Overwrite). So a file that arrives after its post is never shown on it.
+    /// </summary>
+    private List<string> AttachFilesToPost(PeerPost post, List<string> fileIds)
+    {
+        if (fileIds.Count == 0)
+        {
+            return fileIds;
+        }
+
+        var attached = new List<string>();
+        foreach (string fileId in fileIds)
+        {
+            if (Files.TryGetValue(fileId, out PeerFile? file) && file.PostId.Length == 0 && file.UserId == post.UserId)
+            {
+                file.PostId = post.Id;
+                attached.Add(fileId);
+            }
+        }
+
+        return attached;
     }
 
     /// <summary>
@@ -508,6 +533,8 @@ internal sealed partial class MattermostPeer
         string channelId = GoJson.GetString(json, "channel_id");
         lock (_gate)
         {
+            UploadAnnouncements.Add(json.GetRawText());
+            Receipts.Add(new PeerReceipt("upload", GoJson.GetString(json, "req_file_id")));
             if (FindRemoteRow(channelId, rc.RemoteId) is not { DeleteAt: 0 })
             {
                 return ("Channel is not shared with remote.", null);

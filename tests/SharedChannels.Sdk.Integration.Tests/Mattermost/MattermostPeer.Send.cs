@@ -5,7 +5,8 @@ namespace SharedChannels.Integration.Tests.Mattermost;
 
 // What the peer starts: invitations (app/remote_cluster.go, remotecluster/invitation.go), pings (remotecluster/ping.go),
 // channel invites (sharedchannel/channelinvite.go SendChannelInvite), the peer's own chat changes (app layer), and
-// sync sends (sharedchannel/sync_send_remote.go syncForRemote/sendSyncData, syncAllUsers, syncProfileImage).
+// sync sends (sharedchannel/sync_send_remote.go syncForRemote/sendSyncData, syncAllUsers, syncProfileImage), files
+// (sharedchannel/attachment.go sendAttachmentForRemote, remotecluster/sendfile.go) and images (remotecluster/sendprofileImage.go).
 internal sealed partial class MattermostPeer
 {
     // ---- secure connections ----
@@ -142,17 +143,47 @@ internal sealed partial class MattermostPeer
         return channel;
     }
 
-    public PeerPost CreatePost(string channelId, string userId, string message, string rootId = "")
+    /// <summary>app CreatePost; files uploaded before are attached as attachFilesToPost does (ids it cannot attach are dropped).</summary>
+    public PeerPost CreatePost(string channelId, string userId, string message, string rootId = "", IReadOnlyList<string>? fileIds = null)
     {
         long now = NowMillis();
         var post = new PeerPost { Id = MattermostIds.NewId(), ChannelId = channelId, UserId = userId, Message = message, RootId = rootId, CreateAt = now, UpdateAt = now };
         lock (_gate)
         {
+            if (fileIds is not null)
+            {
+                post.FileIds = AttachFilesToPost(post, [.. fileIds]);
+            }
+
             Posts[post.Id] = post;
             AddMember(channelId, userId);
         }
 
         return post;
+    }
+
+    /// <summary>app UploadFileX: a FileInfo of the user in the channel, not yet attached to a post, remote_id nil.</summary>
+    public PeerFile UploadFile(string channelId, string userId, string name, byte[] content)
+    {
+        var file = new PeerFile(MattermostIds.NewId(), userId, channelId, name, content, RemoteId: null, NowMillis());
+        lock (_gate)
+        {
+            Files[file.Id] = file;
+        }
+
+        return file;
+    }
+
+    /// <summary>app SetProfileImageFromFile + UserStore.UpdateLastPictureUpdate: the image, and last_picture_update = update_at = now.</summary>
+    public void SetProfileImage(string userId, byte[] image)
+    {
+        lock (_gate)
+        {
+            PeerUser user = Users[userId];
+            user.ProfileImage = image;
+            user.LastPictureUpdate = NowMillis();
+            user.UpdateAt = user.LastPictureUpdate;
+        }
     }
 
     public void EditPost(string postId, string message)
@@ -329,8 +360,9 @@ internal sealed partial class MattermostPeer
     /// (deleted included, ≤ 50, roots before replies, not echoed back to their origin, unedited-or-newly-edited or
     /// deleted — filterPostsForSync), the users they need (not the remote's own, ≤ 25 a message), reactions and
     /// acknowledgements changed after the cursor (not the remote's own), memberships (only with the member-sync flag)
-    /// and queued statuses. Sent as separate messages in sendSyncData's order: users, memberships, posts, acks,
-    /// reactions, statuses. The post cursor moves in the post reply's callback; a FAIL "no longer shared" uninvites.
+    /// and queued statuses; the files of the posts to send (fetchPostAttachmentsForSync) and the profile images of the
+    /// users shouldUserSync picks. Sent in sendSyncData's order: users, memberships, files, posts, acks, reactions,
+    /// statuses, images. The post cursor moves in the post reply's callback; a FAIL "no longer shared" uninvites.
     /// </summary>
     public async Task SyncChannelAsync(string channelId)
     {
@@ -354,6 +386,8 @@ internal sealed partial class MattermostPeer
         List<PeerAcknowledgement> acks;
         List<PeerStatus> statuses;
         List<PeerMembershipChange> memberships;
+        List<PeerUser> profileImages = [];
+        List<(PeerFile File, PeerPost Post)> attachments = [];
         long nextCursor;
         lock (_gate)
         {
@@ -384,11 +418,43 @@ internal sealed partial class MattermostPeer
                 ? [.. MembershipHistory.Where(m => m.ChannelId == channelId && m.ChangeTime > scr.LastMembersSyncAt && Users.TryGetValue(m.UserId, out PeerUser? u) && u.RemoteId != rc.RemoteId)]
                 : [];
 
-            // shouldUserSync: users referenced, not the remote's own, new to it or updated since their last sync.
+            // shouldUserSync (sync_send_remote.go): users referenced, not the remote's own. A user new to the
+            // (user, channel, remote) table is saved there with LastSyncAt 0 and synced with its image; otherwise the
+            // profile syncs when update_at > LastSyncAt and the image when last_picture_update > LastSyncAt.
             IEnumerable<string> referenced = posts.Select(p => p.UserId).Concat(reactions.Select(r => r.UserId)).Concat(acks.Select(a => a.UserId)).Concat(memberships.Select(m => m.UserId));
-            List<PeerUser> users = [.. referenced.Distinct(StringComparer.Ordinal)
-                .Select(id => Users[id])
-                .Where(u => u.RemoteId != rc.RemoteId && (!SharedChannelUsers.TryGetValue((u.Id, channelId, rc.RemoteId), out long last) || last < u.UpdateAt))];
+            List<PeerUser> users = [];
+            foreach (PeerUser u in referenced.Distinct(StringComparer.Ordinal).Select(id => Users[id]).Where(u => u.RemoteId != rc.RemoteId))
+            {
+                var key = (u.Id, channelId, rc.RemoteId);
+                if (!SharedChannelUsers.TryGetValue(key, out long last))
+                {
+                    SharedChannelUsers[key] = 0;
+                    users.Add(u);
+                    profileImages.Add(u);
+                    continue;
+                }
+
+                if (u.UpdateAt > last)
+                {
+                    users.Add(u);
+                }
+
+                if (u.LastPictureUpdate > last)
+                {
+                    profileImages.Add(u);
+                }
+            }
+
+            // fetchPostAttachmentsForSync: the files of each post to send (deleted ones included, FileInfoStore
+            // GetForPost), unless shouldSyncAttachment finds a SharedChannelAttachment row with LastSyncAt ≥ update_at.
+            foreach (PeerPost post in posts)
+            {
+                attachments.AddRange(Files.Values
+                    .Where(f => f.PostId == post.Id)
+                    .Where(f => !SharedChannelAttachments.TryGetValue((f.Id, rc.RemoteId), out long synced) || synced < f.UpdateAt)
+                    .Select(f => (f, post)));
+            }
+
             foreach (PeerUser[] batch in users.Chunk(MaxUsersPerSync))
             {
                 userBatches.Add(SyncMsg(channelId, w =>
@@ -424,6 +490,12 @@ internal sealed partial class MattermostPeer
             return;
         }
 
+        // sendAttachmentSyncData: each file in turn, before the posts; a failure is only logged.
+        foreach ((PeerFile file, PeerPost post) in attachments)
+        {
+            await SendAttachmentForRemoteAsync(file, post, rc);
+        }
+
         if (posts.Count > 0)
         {
             if (await SendSyncMsgAsync(rc, channelId, SyncMsg(channelId, w => GoJson.Slice(w, "posts", posts, (ww, p) => p.Write(ww))), _ => UpdateCursor(scr, nextCursor)) is false)
@@ -446,9 +518,107 @@ internal sealed partial class MattermostPeer
             return;
         }
 
-        if (statuses.Count > 0)
+        if (statuses.Count > 0 && await SendSyncMsgAsync(rc, channelId, SyncMsg(channelId, w => GoJson.Slice(w, "statuses", statuses, (ww, s) => s.Write(ww))), _ => { }) is false)
         {
-            await SendSyncMsgAsync(rc, channelId, SyncMsg(channelId, w => GoJson.Slice(w, "statuses", statuses, (ww, s) => s.Write(ww))), _ => { });
+            return;
+        }
+
+        // sendProfileImageSyncData → syncProfileImage, after every sync message of the task: on HTTP 200 the user's
+        // LastSyncAt for (channel, remote) moves to now (UpdateUserLastSyncAt); a failure is only logged.
+        foreach (PeerUser user in profileImages)
+        {
+            if (await SendProfileImageToRemoteAsync(rc, user.Id, Read(_ => user.ProfileImage ?? DefaultProfileImage)) == 200)
+            {
+                lock (_gate)
+                {
+                    SharedChannelUsers[(user.Id, channelId, rc.RemoteId)] = NowMillis();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The image app GetProfileImage returns for a user who never set one (Mattermost draws a default avatar): here a
+    /// fixed 1×1 PNG.
+    /// </summary>
+    public static byte[] DefaultProfileImage { get; } = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    /// <summary>
+    /// attachment.go sendAttachmentForRemote + remotecluster/sendfile.go sendFileToRemote. The UploadSession is built
+    /// with a new id, type attachment, the post's user and channel, the file's name and size, the remote's id and
+    /// req_file_id = the file id (create_at, file_offset 0: the sender never sets them) and sent as sharedchannel_upload,
+    /// waiting for the reply: it must be OK and its payload decodes as the saved session. Then the whole file is POSTed
+    /// as the raw body (Go sends a file reader: chunked, no Content-Type) to /upload/{that session's id} with the two
+    /// headers; only HTTP 200 with a FileInfo body is success, and then a SharedChannelAttachment row is saved
+    /// (saveSharedAttachment) so the file is not sent again. Returns the upload's HTTP status, or 0 when it never got there.
+    /// </summary>
+    private async Task<int> SendAttachmentForRemoteAsync(PeerFile file, PeerPost post, PeerRemoteCluster rc)
+    {
+        var announce = new PeerUploadSession
+        {
+            Id = MattermostIds.NewId(),
+            UserId = post.UserId,
+            ChannelId = post.ChannelId,
+            Filename = file.Name,
+            FileSize = file.Content.Length,
+            RemoteId = rc.RemoteId,
+            ReqFileId = file.Id,
+        };
+        RemoteResponse created = await SendMsgAsync(rc, TopicUploadCreate, GoJson.ToBytes(announce.Write));
+        if (!created.IsSuccess || created.Payload is null)
+        {
+            return 0;
+        }
+
+        string uploadId;
+        using (JsonDocument saved = JsonDocument.Parse(created.Payload))
+        {
+            uploadId = GoJson.GetString(saved.RootElement, "id");
+        }
+
+        string path = $"api/v4/remotecluster/upload/{uploadId}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(rc.SiteUrl), path)) { Content = new UnknownLengthContent(file.Content) };
+        request.Headers.Add(HeaderRemoteId, rc.RemoteId);
+        request.Headers.Add(HeaderRemoteToken, rc.RemoteToken);
+        using HttpResponseMessage response = await _http.SendAsync(request);
+        string body = await response.Content.ReadAsStringAsync();
+        int status = (int)response.StatusCode;
+        lock (_gate)
+        {
+            Outbound.Add(new PeerExchange(path, "upload", status, body));
+        }
+
+        if (status != 200)
+        {
+            return status;
+        }
+
+        try
+        {
+            using JsonDocument info = JsonDocument.Parse(body);
+            string fileId = GoJson.GetString(info.RootElement, "id");
+            lock (_gate)
+            {
+                SharedChannelAttachments[(fileId, rc.RemoteId)] = NowMillis();
+            }
+        }
+        catch (JsonException)
+        {
+            // "invalid file info response after send file": logged, no attachment row.
+        }
+
+        return status;
+    }
+
+    /// <summary>A body whose length is not known up front, as Go's http.Client sends an os.File reader: chunked.</summary>
+    private sealed class UnknownLengthContent(byte[] content) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(content).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
         }
     }
 
@@ -554,12 +724,18 @@ internal sealed partial class MattermostPeer
         }
     }
 
-    /// <summary>remotecluster/sendprofileImage.go: multipart field <c>image</c>, file name profile.png, the two headers; success is HTTP 200.</summary>
-    public async Task<int> SendProfileImageAsync(string remoteId, string userId, byte[] png)
+    /// <summary>Sends an image for any user id straight away (sendProfileImageToRemote), outside a sync task: for tests of refusals.</summary>
+    public Task<int> SendProfileImageAsync(string remoteId, string userId, byte[] png) => SendProfileImageToRemoteAsync(Read(p => p.RemoteClusters[remoteId]), userId, png);
+
+    /// <summary>
+    /// remotecluster/sendprofileImage.go sendProfileImageToRemote: multipart form (CreateFormFile: field <c>image</c>,
+    /// file name profile.png, part type application/octet-stream), the two headers; success is HTTP 200, the body ignored.
+    /// </summary>
+    private async Task<int> SendProfileImageToRemoteAsync(PeerRemoteCluster rc, string userId, byte[] png)
     {
-        PeerRemoteCluster rc = Read(p => p.RemoteClusters[remoteId]);
         using var content = new MultipartFormDataContent();
         var image = new ByteArrayContent(png);
+        image.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         content.Add(image, "image", "profile.png");
         string path = $"api/v4/remotecluster/{userId}/image";
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(rc.SiteUrl), path)) { Content = content };

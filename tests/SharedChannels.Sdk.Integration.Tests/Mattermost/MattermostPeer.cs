@@ -92,6 +92,12 @@ internal sealed partial class MattermostPeer : IAsyncDisposable
 
     public Dictionary<string, PeerFile> Files { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>(file, remote) → last sync time: model.SharedChannelAttachment (attachment.go saveSharedAttachment).</summary>
+    public Dictionary<(string FileId, string RemoteId), long> SharedChannelAttachments { get; } = [];
+
+    /// <summary>The raw UploadSession payloads of the sharedchannel_upload messages the peer received, in order.</summary>
+    public List<string> UploadAnnouncements { get; } = [];
+
     /// <summary>(user, channel, remote) → last sync time: model.SharedChannelUser.</summary>
     public Dictionary<(string UserId, string ChannelId, string RemoteId), long> SharedChannelUsers { get; } = [];
 

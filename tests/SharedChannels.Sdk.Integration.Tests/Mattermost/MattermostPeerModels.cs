@@ -325,9 +325,18 @@ internal sealed class PeerUploadSession
     }
 }
 
-/// <summary>A file the peer stored through the upload endpoint (model.FileInfo).</summary>
-internal sealed record PeerFile(string Id, string UserId, string ChannelId, string Name, byte[] Content, string RemoteId, long CreateAt)
+/// <summary>
+/// A file the peer has (model.FileInfo): one stored through the upload endpoint (remote_id = the sender) or one of its
+/// own users uploaded (remote_id nil). <see cref="PostId"/> is set when a post attaches it (FileInfoStore.AttachToPost).
+/// </summary>
+internal sealed record PeerFile(string Id, string UserId, string ChannelId, string Name, byte[] Content, string? RemoteId, long CreateAt)
 {
+    public string PostId { get; set; } = string.Empty;
+
+    public long UpdateAt { get; set; } = CreateAt;
+
+    public long DeleteAt { get; set; }
+
     /// <summary>Tags from public/model/file_info.go: mini_preview and remote_id pointers without omitempty; post_id, width, height omitempty.</summary>
     public void Write(Utf8JsonWriter w)
     {
@@ -337,8 +346,9 @@ internal sealed record PeerFile(string Id, string UserId, string ChannelId, stri
         GoJson.String(w, "user_id", UserId);
         GoJson.String(w, "channel_id", ChannelId);
         GoJson.Int64(w, "create_at", CreateAt);
-        GoJson.Int64(w, "update_at", CreateAt);
-        GoJson.Int64(w, "delete_at", 0);
+        GoJson.Int64(w, "update_at", UpdateAt);
+        GoJson.Int64(w, "delete_at", DeleteAt);
+        GoJson.String(w, "post_id", PostId, omitEmpty: true);
         GoJson.String(w, "name", Name);
         GoJson.String(w, "extension", extension);
         GoJson.Int64(w, "size", Content.Length);
