@@ -23,7 +23,7 @@ namespace SharedChannels.Sync.Internal;
 /// As in Mattermost's <c>UploadData</c>, a body may carry only part of the file: the bytes are appended at the
 /// session's <c>file_offset</c>, a partial upload is answered 204 and the complete one with the file's info. A body
 /// cut off by a broken connection is kept the same way, and announcing the same upload id again answers with the
-/// offset reached, so a sender resumes where the bytes stopped. Sessions live in memory for an hour.
+/// offset reached, so a sender resumes where the bytes stopped. Sessions live in memory for <see cref="SessionLifetime"/>, at most <see cref="MaxPendingUploadsPerConnection"/> per connection.
 /// </remarks>
 internal sealed class FileReceiver(
     ISharedChannelStore channels,
@@ -32,7 +32,18 @@ internal sealed class FileReceiver(
     TimeProvider timeProvider,
     ILogger<FileReceiver> logger) : IFrameHandler, IUploadHandler
 {
-    private static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long an announced upload waits for its bytes. Mattermost sends them right after the announcement, and an SDK
+    /// peer resumes an interrupted upload within its retry delays (at most 5 minutes apart).
+    /// </summary>
+    internal static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The most uploads one connection may have announced and not finished. Each may hold up to a file's bytes
+    /// (at most <see cref="SharedChannelsOptions.MaxFrameBytes"/>), so this bounds what a peer can pin in memory;
+    /// a sender uploads one file at a time.
+    /// </summary>
+    internal const int MaxPendingUploadsPerConnection = 8;
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.SharedChannelUpload];
@@ -101,6 +112,11 @@ internal sealed class FileReceiver(
 
         // A session is kept even for a file this side has: Mattermost sends the bytes whatever the reply says.
         SweepExpired(now);
+        if (_sessions.Values.Count(s => s.ConnectionId == connection.RemoteId) >= MaxPendingUploadsPerConnection)
+        {
+            throw Refuse(connection, upload, SharedChannelsErrorCode.InvalidState, $"the sender has {MaxPendingUploadsPerConnection} uploads announced and not finished, the most this workspace keeps; finish or let them expire first");
+        }
+
         var session = new Session(connection.RemoteId, stored, exists, now + SessionLifetime);
         _sessions[upload.Id!] = session;
         return Reply(session);
