@@ -12,7 +12,10 @@ public sealed record Reaction
     /// <summary>Gets the channel of the post.</summary>
     public required string ChannelId { get; init; }
 
-    /// <summary>Gets the emoji name, verbatim (a receiver without that custom emoji keeps the reaction; see <see cref="EmojiFallback"/>).</summary>
+    /// <summary>
+    /// Gets the emoji name, verbatim (a receiver without that custom emoji keeps the reaction; see <see cref="EmojiFallback"/>).
+    /// A peer's reaction is accepted only with a name in Mattermost's emoji alphabet: 1 to 64 ASCII letters, digits, <c>-</c>, <c>+</c> or <c>_</c>.
+    /// </summary>
     public required string EmojiName { get; init; }
 
     /// <summary>Gets when the reaction was added.</summary>

@@ -9,7 +9,10 @@ public sealed record ChatUser
     /// <summary>Gets the user id (26 characters), kept on every workspace.</summary>
     public required string Id { get; init; }
 
-    /// <summary>Gets the username on this workspace.</summary>
+    /// <summary>
+    /// Gets the username on this workspace. For a remote user the SDK chooses it: the Latin skeleton of the remote
+    /// username in Mattermost's alphabet (<c>a-z 0-9 . - _ :</c>), renamed on collision (see docs/sync.md, Usernames).
+    /// </summary>
     public required string Username { get; init; }
 
     /// <summary>Gets the first name.</summary>
@@ -42,7 +45,10 @@ public sealed record ChatUser
     /// <summary>Gets the connection that owns this user, or <see langword="null"/> for a user of this workspace.</summary>
     public string? RemoteId { get; init; }
 
-    /// <summary>Gets the username on the user's own workspace (for remote users).</summary>
+    /// <summary>
+    /// Gets the username on the user's own workspace (for remote users), as spelled there but without invisible, bidi
+    /// or control characters; <see langword="null"/> when nothing visible was left. Render it as untrusted text.
+    /// </summary>
     public string? RemoteUsername { get; init; }
 
     /// <summary>Gets the connection id of the workspace the user first came from, kept across hops.</summary>

@@ -77,7 +77,7 @@ internal static class SyncMapping
 
     public static Reaction? FromDto(ReactionDto dto, string channelId, string remoteId)
     {
-        if (string.IsNullOrEmpty(dto.UserId) || string.IsNullOrEmpty(dto.PostId) || string.IsNullOrEmpty(dto.EmojiName) || dto.EmojiName.Length > 64 || !ValidMs(dto.CreateAt) || !ValidMs(dto.UpdateAt) || !ValidMs(dto.DeleteAt))
+        if (string.IsNullOrEmpty(dto.UserId) || string.IsNullOrEmpty(dto.PostId) || string.IsNullOrEmpty(dto.EmojiName) || !ValidMs(dto.CreateAt) || !ValidMs(dto.UpdateAt) || !ValidMs(dto.DeleteAt))
         {
             return null;
         }

@@ -42,7 +42,11 @@ public sealed class HostileSyncCorpusTests
         yield return FromR1("PostWithNegativeTimes", $$$""" "posts":[{{{Post("hostile00000000000000000a3", Bob, createAt: "-5")}}}]""", "post", "invalid times");
         yield return FromR1("PostBeyondYear9999", $$$""" "posts":[{{{Post("hostile00000000000000000a4", Bob, createAt: AfterYear9999, updateAt: AfterYear9999)}}}]""", "post", "invalid times");
         yield return FromR1("PostWithMalformedId", $$$""" "posts":[{{{Post("HOSTILE/../00000000000000a5", Bob)}}}]""", "post", "missing its id");
-        yield return FromR1("ReactionWithOverlongEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, new string('e', 65))}}}]""", "reaction", "missing its user, post or emoji");
+        yield return FromR1("ReactionWithOverlongEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, new string('e', 65))}}}]""", "reaction", "emoji name is not valid");
+        yield return FromR1("ReactionWithPathTraversalEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, "../../../etc/passwd")}}}]""", "reaction", "emoji name is not valid");
+        yield return FromR1("ReactionWithNulInEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, "smile\\u0000")}}}]""", "reaction", "emoji name is not valid");
+        yield return FromR1("ReactionWithBidiOverrideInEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, "elims\\u202e")}}}]""", "reaction", "emoji name is not valid");
+        yield return FromR1("ReactionWithMarkupEmoji", $$$""" "reactions":[{{{Reaction(Bob, AlicePost, "<img src=x>")}}}]""", "reaction", "emoji name is not valid");
         yield return FromR1("UserKeyNotItsId", $$$""" "users":{"mallory0000000000000000001":{"id":"{{{Bob}}}","username":"bob"} }""", "user", "missing its id or username");
         yield return FromR1("UserWithoutUsername", $$$""" "users":{"{{{Bob}}}":{"id":"{{{Bob}}}","username":" "} }""", "user", "missing its id or username");
         yield return FromR1("DeleteOfAnnouncementInReadOnlyChannel", $$$""" "posts":[{{{Post(Announcement, Alice, ReadOnlyChannel, updateAt: Huge, deleteAt: Huge)}}}]""", "post", "read-only", ReadOnlyChannel);

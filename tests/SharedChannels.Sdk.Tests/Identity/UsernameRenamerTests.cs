@@ -43,6 +43,17 @@ public sealed class UsernameRenamerTests
         Assert.That(candidates, Is.EqualTo(new[] { "john", "john:acme", "john-2:acme" }));
     }
 
+    [TestCase("all")]
+    [TestCase("here")]
+    [TestCase("Channel")]
+    [TestCase("system")]
+    public void Candidates_SuffixOnCollision_ReservedUsernameIsNeverGivenBare(string reserved)
+    {
+        string[] candidates = [.. UsernameRenamer.Candidates(reserved, "acme", UsernameCollisionPolicy.SuffixOnCollision)];
+
+        Assert.That(candidates[0], Is.EqualTo(reserved + ":acme"));
+    }
+
     [Test]
     public void Candidates_AlwaysSuffix_NeverTheBareName()
     {

@@ -153,6 +153,45 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
+    public async Task Reaction_NamesInMattermostsEmojiAlphabet_AreAcceptedAndRelayed()
+    {
+        string id = NewId();
+        _home.Content.CreatePost(id, Channel, Alice, "react");
+        await SettleAsync();
+        foreach (string name in new[] { "+1", "party_parrot", "thumbs-up" })
+        {
+            _r1.Content.AddReaction(id, Bob, name);
+        }
+
+        await SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_home.Content.GetReactions(id).Select(r => r.EmojiName), Is.EquivalentTo(new[] { "+1", "party_parrot", "thumbs-up" }));
+            Assert.That(_r2.Content.GetReactions(id).Select(r => r.EmojiName), Is.EquivalentTo(new[] { "+1", "party_parrot", "thumbs-up" }));
+        }
+    }
+
+    [Test]
+    public async Task Reaction_NameOutsideTheEmojiAlphabet_IsRefusedNotStoredAndNotRelayed()
+    {
+        string id = NewId();
+        _home.Content.CreatePost(id, Channel, Alice, "react");
+        await SettleAsync();
+        _r1.Content.AddReaction(id, Bob, "../../../etc/passwd");
+        _r1.Content.AddReaction(id, Bob, "smile\0");
+        _r1.Content.AddReaction(id, Bob, "tada");
+        await SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_home.Content.GetReactions(id).Select(r => r.EmojiName), Is.EqualTo(new[] { "tada" }), "only the valid name is stored");
+            Assert.That(_r2.Content.GetReactions(id).Select(r => r.EmojiName), Is.EqualTo(new[] { "tada" }), "only the valid name is relayed");
+            Assert.That(_home.Logs.AllText, Does.Contain("emoji name is not valid"), "the refusal is logged with its reason");
+        }
+    }
+
+    [Test]
     public async Task Reaction_WithCustomEmojiOnlyHomeHas_IsKeptAndShownAsText()
     {
         string id = NewId();

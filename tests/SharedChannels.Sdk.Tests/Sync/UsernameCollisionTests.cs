@@ -53,6 +53,67 @@ public sealed class UsernameCollisionTests
     }
 
     [Test]
+    public async Task SuffixOnCollision_InvisibleOrLookAlikeName_IsRenamedLikeAnExactMatch()
+    {
+        const string MaryLookAlike = "maryzws0000000000000000000";
+        const string JohnLookAlike = "johncyr0000000000000000000";
+        (TestWorkspace a, TestWorkspace b) = await ConnectAsync(UsernameCollisionPolicy.SuffixOnCollision);
+        await using (a)
+        await using (b)
+        {
+            // "mary" + zero-width space, and "john" with Cyrillic ј and о: both display as A's local users' names.
+            b.Content.AddLocalUser(MaryLookAlike, "mary\u200b");
+            b.Content.AddLocalUser(JohnLookAlike, "\u0458\u043ehn");
+            b.Content.CreatePost("p5000000000000000000000000", Channel, MaryLookAlike, "from the look-alike mary");
+            b.Content.CreatePost("p6000000000000000000000000", Channel, JohnLookAlike, "from the look-alike john");
+            await TestWorkspace.SettleAsync(a, b);
+
+            ChatUser? mary = await a.Content.GetUserAsync(MaryLookAlike);
+            ChatUser? john = await a.Content.GetUserAsync(JohnLookAlike);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(mary?.Username, Is.EqualTo("mary:org-b"), "a zero-width space does not make a new name");
+                Assert.That(mary?.RemoteUsername, Is.EqualTo("mary"), "the kept original has no invisible character");
+                Assert.That(john?.Username, Is.EqualTo("john:org-b"), "a Cyrillic look-alike collides with the Latin name");
+                Assert.That(john?.RemoteUsername, Is.EqualTo("\u0458\u043ehn"), "the original spelling is kept for display");
+                Assert.That((await a.Content.GetUserAsync(MaryA))?.Username, Is.EqualTo("mary"), "the local user keeps the name");
+            }
+
+            // A later update with the same name keeps the local name chosen the first time.
+            b.Content.CreatePost("p7000000000000000000000000", Channel, MaryLookAlike, "again");
+            await TestWorkspace.SettleAsync(a, b);
+            Assert.That((await a.Content.GetUserAsync(MaryLookAlike))?.Username, Is.EqualTo("mary:org-b"));
+        }
+    }
+
+    [Test]
+    public async Task SuffixOnCollision_BidiOverrideAndControlCharacters_AreNotStored()
+    {
+        const string Evil = "evil0000000000000000000000";
+        const string Crlf = "crlf0000000000000000000000";
+        (TestWorkspace a, TestWorkspace b) = await ConnectAsync(UsernameCollisionPolicy.SuffixOnCollision);
+        await using (a)
+        await using (b)
+        {
+            b.Content.AddLocalUser(Evil, "evil\u202egnp.exe");
+            b.Content.AddLocalUser(Crlf, "bob\r\nadmin\0");
+            b.Content.CreatePost("p5000000000000000000000000", Channel, Evil, "one");
+            b.Content.CreatePost("p6000000000000000000000000", Channel, Crlf, "two");
+            await TestWorkspace.SettleAsync(a, b);
+
+            ChatUser? evil = await a.Content.GetUserAsync(Evil);
+            ChatUser? crlf = await a.Content.GetUserAsync(Crlf);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(evil?.Username, Is.EqualTo("evilgnp.exe"));
+                Assert.That(evil?.RemoteUsername, Is.EqualTo("evilgnp.exe"));
+                Assert.That(crlf?.Username, Is.EqualTo("bobadmin"));
+                Assert.That(crlf?.RemoteUsername, Is.EqualTo("bobadmin"));
+            }
+        }
+    }
+
+    [Test]
     public async Task AlwaysSuffix_RenamesEveryRemoteUserLikeMattermost()
     {
         (TestWorkspace a, TestWorkspace b) = await ConnectAsync(UsernameCollisionPolicy.AlwaysSuffix);

@@ -15,10 +15,14 @@ internal static class UsernameRenamer
 
     private const string Ellipsis = "...";
 
+    /// <summary>Mattermost's restricted usernames and mention keywords: a remote user named so is always suffixed.</summary>
+    private static readonly HashSet<string> ReservedUsernames = new(["all", "channel", "here", "matterbot", "system"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The candidate local usernames in the order they are tried.</summary>
     public static IEnumerable<string> Candidates(string remoteUsername, string connectionName, UsernameCollisionPolicy policy)
     {
-        if (policy == UsernameCollisionPolicy.SuffixOnCollision && !remoteUsername.Contains(':', StringComparison.Ordinal))
+        // A name reserved for mentions (@all, @here) or Mattermost's own users is never given as is.
+        if (policy == UsernameCollisionPolicy.SuffixOnCollision && !remoteUsername.Contains(':', StringComparison.Ordinal) && !ReservedUsernames.Contains(remoteUsername))
         {
             yield return remoteUsername;
         }

@@ -120,7 +120,8 @@ internal sealed class SyncReceiver(
                 continue;
             }
 
-            string remoteUsername = dto.Props?.GetValueOrDefault(SyncMapping.PropRemoteUsername) is { Length: > 0 } original ? original : dto.Username;
+            // Stripped of invisible, bidi and control characters; null when nothing visible is left (named from the id).
+            string? remoteUsername = UsernameSanitizer.CleanRemoteUsername(dto.Props?.GetValueOrDefault(SyncMapping.PropRemoteUsername)) ?? UsernameSanitizer.CleanRemoteUsername(dto.Username);
             string username = existing is not null && existing.RemoteUsername == remoteUsername
                 ? existing.Username
                 : await ChooseUsernameAsync(id, remoteUsername, context.Connection.Name, cancellationToken).ConfigureAwait(false);
@@ -153,9 +154,11 @@ internal sealed class SyncReceiver(
         }
     }
 
-    private async Task<string> ChooseUsernameAsync(string userId, string remoteUsername, string connectionName, CancellationToken cancellationToken)
+    private async Task<string> ChooseUsernameAsync(string userId, string? remoteUsername, string connectionName, CancellationToken cancellationToken)
     {
-        foreach (string candidate in UsernameRenamer.Candidates(remoteUsername, connectionName, options.CurrentValue.UsernameCollisionPolicy))
+        // The skeleton (a-z0-9._-:), so a look-alike of a local name collides with it exactly.
+        string wanted = UsernameSanitizer.ToLocalUsername(remoteUsername, userId);
+        foreach (string candidate in UsernameRenamer.Candidates(wanted, connectionName, options.CurrentValue.UsernameCollisionPolicy))
         {
             ChatUser? holder = await host.Users.FindByUsernameAsync(candidate, cancellationToken).ConfigureAwait(false);
             if (holder is null || holder.Id == userId)
@@ -260,6 +263,12 @@ internal sealed class SyncReceiver(
             if (reaction is null)
             {
                 context.Refuse(this, "reaction", id, "the reaction is missing its user, post or emoji, or has invalid times");
+                continue;
+            }
+
+            if (!EmojiNames.IsValid(reaction.EmojiName))
+            {
+                context.Refuse(this, "reaction", id, EmojiNames.InvalidReason);
                 continue;
             }
 
