@@ -21,6 +21,9 @@ public sealed class SharedChannelsOptions
     /// <summary>The default for <see cref="MaxPostMessageLength"/>: Mattermost's <c>PostMessageMaxRunesV2</c>.</summary>
     public const int DefaultMaxPostMessageLength = 16_383;
 
+    /// <summary>The default for <see cref="MaxUsersPerSyncMessage"/>: the largest global user sync batch Mattermost can be configured to send.</summary>
+    public const int DefaultMaxUsersPerSyncMessage = 200;
+
     /// <summary>The default for <see cref="GlobalUserSyncBatchSize"/>: Mattermost's <c>MaxUsersPerSync</c>.</summary>
     public const int DefaultGlobalUserSyncBatchSize = 25;
 
@@ -77,6 +80,16 @@ public sealed class SharedChannelsOptions
     /// 1 000 000.
     /// </summary>
     public int MaxPostMessageLength { get; set; } = DefaultMaxPostMessageLength;
+
+    /// <summary>
+    /// Gets or sets the most users a peer may describe in one sync message; the users beyond it are refused (reported
+    /// back to the peer) and stored nothing of, so one message cannot create shadow users without bound. Mattermost
+    /// puts at most 25 users in a channel sync message and at most its <c>GlobalUserSyncBatchSize</c> (25 by default,
+    /// 200 at most) in a global user sync message; this SDK sends at most 25. Default
+    /// <see cref="DefaultMaxUsersPerSyncMessage"/> (200), so no Mattermost message is ever cut; below 1 means the
+    /// default; at most 10 000.
+    /// </summary>
+    public int MaxUsersPerSyncMessage { get; set; } = DefaultMaxUsersPerSyncMessage;
 
     /// <summary>
     /// Gets or sets a value indicating whether every local user is sent to a connection when it opens (confirmed,
@@ -144,6 +157,9 @@ public sealed class SharedChannelsOptions
 
     /// <summary>Gets the effective batch size toward SDK peers: <see cref="MaxPostsPerSyncToSdkPeers"/> (500 when below 1), at least <see cref="EffectiveMaxPostsPerSync"/>.</summary>
     internal int EffectiveMaxPostsPerSyncToSdkPeers => Math.Max(EffectiveMaxPostsPerSync, MaxPostsPerSyncToSdkPeers < 1 ? DefaultMaxPostsPerSyncToSdkPeers : MaxPostsPerSyncToSdkPeers);
+
+    /// <summary>Gets the effective user limit: <see cref="MaxUsersPerSyncMessage"/>, or 200 when it is below 1.</summary>
+    internal int EffectiveMaxUsersPerSyncMessage => MaxUsersPerSyncMessage < 1 ? DefaultMaxUsersPerSyncMessage : MaxUsersPerSyncMessage;
 
     /// <summary>Gets the effective message limit: <see cref="MaxPostMessageLength"/>, or 16 383 when it is below 1.</summary>
     internal int EffectiveMaxPostMessageLength => MaxPostMessageLength < 1 ? DefaultMaxPostMessageLength : MaxPostMessageLength;

@@ -8,6 +8,7 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
     private const int MaxSyncRequestsInFlightLimit = 64;
     private const int MaxGlobalUserSyncBatchSize = 200;
     private const int MaxPostMessageLengthLimit = 1_000_000;
+    private const int MaxUsersPerSyncMessageLimit = 10_000;
     private const int MaxPostsPerSyncLimit = 10_000;
 
     public ValidateOptionsResult Validate(string? name, SharedChannelsOptions options)
@@ -66,6 +67,11 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
         if (options.MaxSyncRequestsInFlight > MaxSyncRequestsInFlightLimit)
         {
             failures.Add($"MaxSyncRequestsInFlight ({options.MaxSyncRequestsInFlight}) must be at most {MaxSyncRequestsInFlightLimit}: more only queues messages at the peer.");
+        }
+
+        if (options.MaxUsersPerSyncMessage > MaxUsersPerSyncMessageLimit)
+        {
+            failures.Add($"MaxUsersPerSyncMessage ({options.MaxUsersPerSyncMessage}) must be at most {MaxUsersPerSyncMessageLimit}; the default, {SharedChannelsOptions.DefaultMaxUsersPerSyncMessage}, takes every message Mattermost sends.");
         }
 
         if (options.MaxPostMessageLength > MaxPostMessageLengthLimit)

@@ -36,6 +36,9 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActi
     /// </summary>
     internal static readonly TimeSpan NewShareGracePeriod = TimeSpan.FromMinutes(2);
 
+    /// <summary>The most users sent in one sync message: Mattermost's <c>MaxUsersPerSync</c>.</summary>
+    internal const int MaxUsersPerMessage = 25;
+
     /// <summary>How long a channel just received waits for the transport to report its answer written (<see cref="RemoteResponse.MarkSent"/>).</summary>
     internal static readonly TimeSpan AnswerWaitLimit = TimeSpan.FromSeconds(5);
 
@@ -561,6 +564,21 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActi
     /// </summary>
     private async Task<bool> SendAsync(ConnectionRecord connection, SharedChannel channel, SyncMsgDto message, CancellationToken cancellationToken)
     {
+        // A message refers to more users than Mattermost ever puts in one (MaxUsersPerSync) and a receiver may take
+        // (MaxUsersPerSyncMessage): they go first, in messages of users only, and the message goes without them.
+        if (message.Users is { Count: > MaxUsersPerMessage } users)
+        {
+            foreach (KeyValuePair<string, UserDto>[] chunk in users.Chunk(MaxUsersPerMessage))
+            {
+                if (!await SendUsersAsync(connection, channel, new Dictionary<string, UserDto>(chunk, StringComparer.Ordinal), cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            message = Part(message, message.Posts, withOtherItems: true, withUsers: false);
+        }
+
         // Files go before their posts, as Mattermost sends them: a failure fails the batch, which is resent whole.
         await _attachments.UploadFilesAsync(connection, message, outcome => ReportRejections(connection.RemoteId, channel.ChannelId, outcome), cancellationToken).ConfigureAwait(false);
         RemoteResponse response = await _sender.SendFrameAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
@@ -619,11 +637,33 @@ public sealed class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActi
                await SendAsync(connection, channel, Part(message, posts[half..], withOtherItems: true), cancellationToken).ConfigureAwait(false);
     }
 
-    private static SyncMsgDto Part(SyncMsgDto message, List<PostDto>? posts, bool withOtherItems) => new()
+    /// <summary>Sends users on their own; returns <see langword="false"/> when the peer no longer has the channel.</summary>
+    private async Task<bool> SendUsersAsync(ConnectionRecord connection, SharedChannel channel, Dictionary<string, UserDto> users, CancellationToken cancellationToken)
+    {
+        var message = new SyncMsgDto { Id = RemoteIds.NewId(), ChannelId = channel.ChannelId, Users = users };
+        ReplyDto reply;
+        try
+        {
+            reply = await _sender.SendMessageAsync(connection, Topics.SharedChannelSync, message, WireJsonContext.Default.SyncMsgDto, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SharedChannelsException ex) when (ex.Message.Contains(SharingMessages.ChannelNoLongerSharedError, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.SyncResponseDto) is { } outcome)
+        {
+            ReportRejections(connection.RemoteId, channel.ChannelId, outcome);
+        }
+
+        return true;
+    }
+
+    private static SyncMsgDto Part(SyncMsgDto message, List<PostDto>? posts, bool withOtherItems, bool withUsers = true) => new()
     {
         Id = RemoteIds.NewId(),
         ChannelId = message.ChannelId,
-        Users = message.Users,
+        Users = withUsers ? message.Users : null,
         Posts = posts,
         Reactions = withOtherItems ? message.Reactions : null,
         Acknowledgements = withOtherItems ? message.Acknowledgements : null,

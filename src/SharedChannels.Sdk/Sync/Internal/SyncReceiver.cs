@@ -98,8 +98,17 @@ internal sealed class SyncReceiver(
 
     private async Task ApplyUsersAsync(ApplyContext context, Dictionary<string, UserDto>? users, CancellationToken cancellationToken)
     {
+        int limit = options.CurrentValue.EffectiveMaxUsersPerSyncMessage;
+        int seen = 0;
         foreach ((string key, UserDto? dto) in users ?? [])
         {
+            if (++seen > limit)
+            {
+                // Each message can create only so many shadow users; the rest are refused, each with the reason.
+                context.Refuse(this, "user", key, $"the message carries more than {limit} users, the most this workspace takes in one message");
+                continue;
+            }
+
             if (dto is null)
             {
                 context.Refuse(this, "user", key, "the user object is null");
