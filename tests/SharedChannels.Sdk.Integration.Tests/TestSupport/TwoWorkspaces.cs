@@ -49,10 +49,13 @@ internal sealed class TwoWorkspaces : IAsyncDisposable
     /// <summary>Gets the channel homed on A and shared with B.</summary>
     public string ChannelId { get; private set; } = null!;
 
-    public static async Task<TwoWorkspaces> StartAsync(Action<SharedChannelsOptions>? configure = null)
+    /// <summary>Starts both hosts, connects them and shares the channel.</summary>
+    /// <param name="configure">A last say on both hosts' SDK options.</param>
+    /// <param name="configureServicesA">A last say on A's services (e.g. to decorate its transport).</param>
+    public static async Task<TwoWorkspaces> StartAsync(Action<SharedChannelsOptions>? configure = null, Action<IServiceCollection>? configureServicesA = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-it-" + Guid.NewGuid().ToString("N")[..8]);
-        SampleHost a = await SampleHost.StartAsync(Options(Path.Combine(root, "a"), configure));
+        SampleHost a = await SampleHost.StartAsync(Options(Path.Combine(root, "a"), configure) with { ConfigureServices = configureServicesA });
         SampleHost b = await SampleHost.StartAsync(Options(Path.Combine(root, "b"), configure));
         var workspaces = new TwoWorkspaces(root, a, b);
         try
