@@ -158,7 +158,7 @@ internal static class SyncMapping
 
     public static UserStatus? FromDto(StatusDto dto)
     {
-        if (string.IsNullOrEmpty(dto.UserId) || dto.Status is not ("online" or "away" or "dnd" or "offline") || !ValidMs(dto.LastActivityAt) || dto.DndEndTime < 0 || dto.DndEndTime > 253_402_300_799)
+        if (string.IsNullOrEmpty(dto.UserId) || dto.Status is not ("online" or "away" or "dnd" or "offline" or "ooo") || !ValidMs(dto.LastActivityAt) || dto.DndEndTime < 0 || dto.DndEndTime > 253_402_300_799)
         {
             return null;
         }

@@ -240,6 +240,24 @@ public sealed class SharedChannelSyncTests
     }
 
     [Test]
+    public async Task StatusSync_OutOfOffice_IsAcceptedAsMattermostSendsIt()
+    {
+        string id = NewId();
+        _home.Content.CreatePost(id, Channel, Alice, "anyone?");
+        await SettleAsync();
+        _r1.Content.AddMember(Channel, Bob);
+        await SettleAsync();
+
+        // model.StatusOutOfOffice: a Mattermost user with an automatic reply set.
+        var status = new UserStatus { UserId = Bob, Status = "ooo", Manual = true, LastActivityAt = _time.GetUtcNow() };
+        _r1.Content.SetLocalStatus(status);
+        _r1.Sync.NotifyUserStatusChanged(status);
+        await SettleAsync();
+
+        Assert.That(_home.Content.GetStatus(Bob)?.Status, Is.EqualTo("ooo"));
+    }
+
+    [Test]
     public async Task StatusSync_Disabled_SendsNoStatus()
     {
         await using TestWorkspace quiet = await TestWorkspace.StartAsync("quiet", _network, _time, o => o.DisableSharedChannelsStatusSync = true);
