@@ -4,9 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SharedChannels.Connections;
 using SharedChannels.Diagnostics;
 using SharedChannels.Integration.Tests.TestSupport;
+using SharedChannels.Samples;
 using SharedChannels.Samples.Api;
 using SharedChannels.Samples.Chat;
 using SharedChannels.Storage;
@@ -43,11 +45,11 @@ public sealed class SampleHostFullDiskTests
     {
         ChannelView scratch = await _workspaces.ChatB.CreateChannelAsync("scratch", _workspaces.AdminB.Id);
         using var http = new HttpClient { BaseAddress = _workspaces.B.Url };
-        HttpResponseMessage failed = await FillUntilFullAsync(http, scratch.Id);
+        HttpResponseMessage failed = await FillUntilFullAsync(DatabaseB, http, scratch.Id, _workspaces.AdminB.Id);
         long postsBefore = await CountAsync("posts");
         long changesBefore = await CountAsync("changes");
 
-        using HttpResponseMessage answer = await PostAsync(http, scratch.Id, LongText);
+        using HttpResponseMessage answer = await PostAsync(http, scratch.Id, _workspaces.AdminB.Id, LongText);
         string body = await answer.Content.ReadAsStringAsync();
 
         using (Assert.EnterMultipleScope())
@@ -63,7 +65,7 @@ public sealed class SampleHostFullDiskTests
         }
 
         DatabaseB.LimitPageCount(null);
-        using HttpResponseMessage retried = await PostAsync(http, scratch.Id, LongText);
+        using HttpResponseMessage retried = await PostAsync(http, scratch.Id, _workspaces.AdminB.Id, LongText);
         Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.Created), "the running host stores again once there is space");
     }
 
@@ -78,7 +80,7 @@ public sealed class SampleHostFullDiskTests
 
         ChannelView scratch = await _workspaces.ChatB.CreateChannelAsync("scratch", _workspaces.AdminB.Id);
         using var http = new HttpClient { BaseAddress = _workspaces.B.Url };
-        _ = await FillUntilFullAsync(http, scratch.Id);
+        _ = await FillUntilFullAsync(DatabaseB, http, scratch.Id, _workspaces.AdminB.Id);
         long postsBefore = await CountAsync("posts");
 
         using var failures = new FailedFramesListener();
@@ -111,22 +113,65 @@ public sealed class SampleHostFullDiskTests
     }
 
     // Through HttpClient, not ChatClient, to see the answer itself.
-    private Task<HttpResponseMessage> PostAsync(HttpClient http, string channelId, string message) =>
-        http.PostAsJsonAsync($"/api/channels/{channelId}/posts", new CreatePostRequest(_workspaces.AdminB.Id, message));
-
-    // Limits B's chat database to its current size, then posts long messages until one fails: the database is full.
-    private async Task<HttpResponseMessage> FillUntilFullAsync(HttpClient http, string channelId)
+    [Test]
+    public async Task CreatePost_WhileTheDatabaseIsFull_LogsOneWarningLineWithoutTheMessageOrAStackTrace()
     {
-        await using (SqliteConnection db = await DatabaseB.OpenConnectionAsync())
+        var logs = new CapturingLoggerProvider();
+        string root = Path.Combine(Path.GetTempPath(), "sharedchannels-it-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using (SampleHost host = await SampleHost.StartAsync(new SampleHostOptions
+            {
+                DataDirectory = root,
+                MinimumLogLevel = LogLevel.Warning,
+                ConfigureServices = services => services.AddSingleton<ILoggerProvider>(logs),
+            }))
+            {
+                using ChatClient chat = host.CreateClient();
+                UserView alice = await chat.CreateUserAsync("alice");
+                ChannelView channel = await chat.CreateChannelAsync("scratch", alice.Id);
+                using var http = new HttpClient { BaseAddress = host.Url };
+                ChatDatabase database = host.Services.GetRequiredService<ChatDatabase>();
+                (await FillUntilFullAsync(database, http, channel.Id, alice.Id)).Dispose();
+                int before = logs.Lines.Count;
+
+                string secret = "a message nobody but alice should read " + Guid.NewGuid().ToString("N") + LongText;
+                using HttpResponseMessage answer = await PostAsync(http, channel.Id, alice.Id, secret);
+
+                CapturingLoggerProvider.LogLine[] lines = [.. logs.Lines.Skip(before)];
+                using (Assert.EnterMultipleScope())
+                {
+                    Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+                    Assert.That(lines, Has.Length.EqualTo(1), "one line per failed request");
+                    Assert.That(lines[0].Level, Is.EqualTo(LogLevel.Warning));
+                    Assert.That(lines[0].Exception, Is.Null, "no stack trace");
+                    Assert.That(lines[0].Message, Does.Contain("503").And.Contain("database or disk is full").And.Contain($"/api/channels/{channel.Id}/posts"));
+                    Assert.That(lines[0].Message, Does.Not.Contain("nobody but alice"), "no message body");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient http, string channelId, string userId, string message) =>
+        http.PostAsJsonAsync($"/api/channels/{channelId}/posts", new CreatePostRequest(userId, message));
+
+    // Limits the chat database to its current size, then posts long messages until one fails: the database is full.
+    private static async Task<HttpResponseMessage> FillUntilFullAsync(ChatDatabase database, HttpClient http, string channelId, string userId)
+    {
+        await using (SqliteConnection db = await database.OpenConnectionAsync())
         {
             using SqliteCommand pages = db.CreateCommand();
             pages.CommandText = "PRAGMA page_count;";
-            DatabaseB.LimitPageCount((long)(await pages.ExecuteScalarAsync())!);
+            database.LimitPageCount((long)(await pages.ExecuteScalarAsync())!);
         }
 
         for (int i = 0; i < 100; i++)
         {
-            HttpResponseMessage answer = await PostAsync(http, channelId, LongText);
+            HttpResponseMessage answer = await PostAsync(http, channelId, userId, LongText);
             if (answer.StatusCode != HttpStatusCode.Created)
             {
                 return answer;
@@ -139,9 +184,11 @@ public sealed class SampleHostFullDiskTests
         return null!;
     }
 
-    private async Task<long> CountAsync(string table)
+    private Task<long> CountAsync(string table) => CountAsync(DatabaseB, table);
+
+    private static async Task<long> CountAsync(ChatDatabase database, string table)
     {
-        await using SqliteConnection db = await DatabaseB.OpenConnectionAsync();
+        await using SqliteConnection db = await database.OpenConnectionAsync();
         using SqliteCommand count = db.CreateCommand();
         count.CommandText = $"SELECT count(*) FROM {table};";
         return (long)(await count.ExecuteScalarAsync())!;
