@@ -7,6 +7,9 @@
 // john:chat-a, as Mattermost does; SuffixOnCollision (the SDK's default) keeps john unless this workspace has one.
 //
 // Start a second one on another port, then connect them through the admin API (see docs/getting-started.md).
+//
+// Exit codes: 0 after a normal shutdown (Ctrl+C); 2 when an argument is wrong or the data folder cannot be used
+// (it cannot be created or written, or a database in it cannot be opened), with one line on stderr saying what to fix.
 using System.Globalization;
 using SharedChannels.Identity;
 using SharedChannels.Samples;
@@ -19,7 +22,7 @@ if (arguments["username-policy"] is { } policyName)
     if (!Enum.TryParse(policyName, ignoreCase: true, out UsernameCollisionPolicy parsed) || !Enum.IsDefined(parsed))
     {
         Console.Error.WriteLine($"--username-policy '{policyName}' is not a policy: use AlwaysSuffix or SuffixOnCollision.");
-        return 2;
+        return ExitCodes.ConfigurationError;
     }
 
     policy = parsed;
@@ -32,7 +35,25 @@ var options = new SampleHostOptions
     UsernameCollisionPolicy = policy,
 };
 
-WebApplication app = await SampleHost.CreateApplicationAsync(options);
+WebApplication app;
+try
+{
+    app = await SampleHost.CreateApplicationAsync(options);
+}
+catch (SampleHostStorageException ex)
+{
+    // What to fix, without a stack trace: the folder is the operator's to fix, not a bug.
+    Console.Error.WriteLine(ex.Message);
+    return ExitCodes.ConfigurationError;
+}
+
 Console.WriteLine($"Sample chat host at {url}, data in {Path.GetFullPath(options.DataDirectory)}");
 await app.RunAsync();
 return 0;
+
+/// <summary>The process's exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>An argument is wrong or the data folder cannot be used; stderr says which.</summary>
+    public const int ConfigurationError = 2;
+}

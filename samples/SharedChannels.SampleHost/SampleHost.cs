@@ -85,6 +85,7 @@ public sealed class SampleHost : IAsyncDisposable
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The application.</returns>
     /// <exception cref="ArgumentException">The URL is not <c>http://127.0.0.1:{port}</c>.</exception>
+    /// <exception cref="SampleHostStorageException">The data folder cannot be created or written, or a database in it cannot be opened.</exception>
     public static async Task<WebApplication> CreateApplicationAsync(SampleHostOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -94,7 +95,7 @@ public sealed class SampleHost : IAsyncDisposable
             throw new ArgumentException($"The sample host listens on http://127.0.0.1:<port> only (it has no authentication); '{url}' is not such an address.", nameof(options));
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        RequireWritableDataDirectory(options.DataDirectory);
         string siteUrl = url.GetLeftPart(UriPartial.Authority);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -110,7 +111,7 @@ public sealed class SampleHost : IAsyncDisposable
         builder.Services.AddSingleton(_ => ChatDatabase.Open(chatDatabase));
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(SampleBlobs.Open(options.DataDirectory));
+        builder.Services.AddSingleton(OpenStorage(options.DataDirectory, "files/ and images/", () => SampleBlobs.Open(options.DataDirectory)));
 
         // The SDK: HTTP between workspaces, its state in its own SQLite file, and the host's ports.
         string sdkDatabase = new SqliteConnectionStringBuilder { DataSource = Path.Combine(options.DataDirectory, SharedChannelsDatabaseFile) }.ToString();
@@ -140,9 +141,19 @@ public sealed class SampleHost : IAsyncDisposable
         WebApplication app = builder.Build();
 
         // Fail now on a bad path or a newer schema, not on the first request.
-        _ = app.Services.GetRequiredService<ChatDatabase>();
-        await app.Services.GetRequiredService<SqliteStorage>().EnsureSchemaAsync(cancellationToken);
+        try
+        {
+            _ = OpenStorage(options.DataDirectory, ChatDatabaseFile, app.Services.GetRequiredService<ChatDatabase>);
+            await OpenStorageAsync(options.DataDirectory, SharedChannelsDatabaseFile, () => app.Services.GetRequiredService<SqliteStorage>().EnsureSchemaAsync(cancellationToken));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
+        // Outermost, so a storage failure anywhere (also one the peer-message transaction rolled back) is a 503.
+        app.UseStorageFailureAnswers();
         app.UseOneTransactionPerPeerMessage();
         app.MapSharedChannels();
         app.MapChatApi();
@@ -161,6 +172,61 @@ public sealed class SampleHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    // Creates the folder and writes a file in it, so that a folder that cannot be written fails here with a message that
+    // names it, not later with SQLite's "unable to open database file" or on the first upload.
+    private static void RequireWritableDataDirectory(string dataDirectory)
+    {
+        string folder = Path.GetFullPath(dataDirectory);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".write-test-{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleHostStorageException(
+                folder,
+                $"The data folder '{folder}' cannot be created or written ({ex.Message.TrimEnd('.')}). It must be a writable folder: fix its permissions, or choose another one (--data).",
+                ex);
+        }
+    }
+
+    private static T OpenStorage<T>(string dataDirectory, string what, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(dataDirectory, what, ex);
+        }
+    }
+
+    private static async Task OpenStorageAsync(string dataDirectory, string what, Func<Task> open)
+    {
+        try
+        {
+            await open();
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw Unusable(dataDirectory, what, ex);
+        }
+    }
+
+    private static SampleHostStorageException Unusable(string dataDirectory, string what, Exception ex)
+    {
+        string folder = Path.GetFullPath(dataDirectory);
+        return new SampleHostStorageException(
+            folder,
+            $"The data folder '{folder}' is not usable: {what} could not be opened ({ex.Message.TrimEnd('.')}). It must be a writable folder holding this host's data: fix its permissions or free space, or choose another one (--data).",
+            ex);
     }
 
     private static int ReserveFreePort()

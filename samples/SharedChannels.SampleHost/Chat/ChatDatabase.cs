@@ -146,7 +146,11 @@ public sealed class ChatDatabase : IDisposable
     private const string ConnectionSettings = "PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0;";
 
     private static readonly TimeSpan WriterTimeout = TimeSpan.FromSeconds(30);
-    private static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
+    // SQLite's own maximum (the default of max_page_count), which lifts a limit set by LimitPageCount.
+    private const long NoPageLimit = 4294967294;
+
+    // The version of the settings each native connection has (see ConfigureAsync).
+    private static readonly ConditionalWeakTable<sqlite3, StrongBox<int>> Configured = [];
 
     private readonly string _connectionString;
 
@@ -154,6 +158,8 @@ public sealed class ChatDatabase : IDisposable
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private PeerWriterConnection? _writer;
     private WalCheckpoints? _checkpoints;
+    private long _maxPageCount = NoPageLimit;
+    private int _settingsVersion;
 
     private ChatDatabase(string path)
     {
@@ -280,6 +286,10 @@ public sealed class ChatDatabase : IDisposable
 
                 _writer = writer;
             }
+            else
+            {
+                await ConfigureAsync(_writer, cancellationToken);
+            }
 
             return _writer;
         }
@@ -292,6 +302,17 @@ public sealed class ChatDatabase : IDisposable
 
     internal void ReleaseWriter() => _writerGate.Release();
 
+    /// <summary>
+    /// For tests: limits the file to <paramref name="maxPageCount"/> pages, so that writes needing more fail with
+    /// SQLITE_FULL exactly as on a full disk; <see langword="null"/> lifts the limit. SQLite keeps the limit per
+    /// connection, so every connection gets it the next time it is handed out (never less than the file's size).
+    /// </summary>
+    internal void LimitPageCount(long? maxPageCount)
+    {
+        Volatile.Write(ref _maxPageCount, maxPageCount ?? NoPageLimit);
+        Interlocked.Increment(ref _settingsVersion);
+    }
+
     // As long as SQLite's own busy timeout: a writer that never finishes fails the others rather than hanging them.
     private async Task WaitForWriterGateAsync(CancellationToken cancellationToken)
     {
@@ -301,19 +322,27 @@ public sealed class ChatDatabase : IDisposable
         }
     }
 
-    private static async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        if (connection.Handle is { } native && Configured.TryGetValue(native, out _))
+        int version = Volatile.Read(ref _settingsVersion);
+        StrongBox<int>? applied = null;
+        if (connection.Handle is { } native && Configured.TryGetValue(native, out applied) && applied.Value == version)
         {
             return;
         }
 
         using SqliteCommand settings = connection.CreateCommand();
-        settings.CommandText = ConnectionSettings;
+        settings.CommandText = applied is null ? ConnectionSettings : "";
+        if (version != 0)
+        {
+            // Only once a test has limited the size (LimitPageCount); SQLite's default otherwise.
+            settings.CommandText += $"PRAGMA max_page_count = {Volatile.Read(ref _maxPageCount)};";
+        }
+
         await settings.ExecuteNonQueryAsync(cancellationToken);
         if (connection.Handle is { } configured)
         {
-            Configured.AddOrUpdate(configured, configured);
+            Configured.AddOrUpdate(configured, new StrongBox<int>(version));
         }
     }
 }

@@ -122,11 +122,19 @@ internal sealed class PeerMessageTransaction : IAsyncDisposable
 
         if (_connection is not null)
         {
-            Transaction?.Dispose();
-            Transaction = null;
-            _connection.Owner = null;
-            _connection = null;
-            _database.ReleaseWriter();
+            try
+            {
+                // Rolls back what was not committed (nothing, if SQLite already rolled back after a full disk or an I/O error).
+                Transaction?.Dispose();
+            }
+            finally
+            {
+                // Even if the rollback failed: a writer gate never released would stop every later write.
+                Transaction = null;
+                _connection.Owner = null;
+                _connection = null;
+                _database.ReleaseWriter();
+            }
         }
 
         return ValueTask.CompletedTask;
