@@ -22,6 +22,9 @@ internal sealed class SharedChannelsHostedService(
     private Task? _monitorLoop;
     private Task? _catchUp;
 
+    /// <summary>Gets the start-up resume work (site URL announcements, catch-up); completed when there is none. For tests.</summary>
+    internal Task Resumed => _catchUp ?? Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Reading the value runs the validators: an invalid configuration fails start-up here.
