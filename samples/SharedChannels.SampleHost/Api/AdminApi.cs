@@ -36,6 +36,16 @@ public static class AdminApi
         api.MapGet("/connections", async (string userId, SecureConnections connections, CancellationToken ct) =>
             (await connections.ListAsync(userId, cancellationToken: ct)).Select(ToView));
 
+        api.MapPatch("/connections/{connectionId}", async (string connectionId, UpdateConnectionBody request, SecureConnections connections, CancellationToken ct) =>
+        {
+            RemoteConnection connection = await connections.UpdateAsync(
+                request.UserId,
+                connectionId,
+                new UpdateConnectionRequest { DisplayName = request.DisplayName, SiteUrl = request.SiteUrl },
+                ct);
+            return TypedResults.Ok(ToView(connection));
+        });
+
         api.MapPost("/channels/{channelId}/share", async (string channelId, ShareChannelRequest request, ChannelSharing sharing, CancellationToken ct) =>
         {
             SharedChannelRemote remote = await sharing.InviteAsync(request.UserId, channelId, request.ConnectionId, request.ReadOnly, ct);

@@ -91,6 +91,10 @@ public sealed class ChatClient(HttpClient http) : IDisposable
     public Task<ConnectionView> AcceptConnectionAsync(string adminId, string name, string invitationCode, string password, CancellationToken cancellationToken = default) =>
         SendAsync<ConnectionView>(HttpMethod.Post, "api/connections/accept", new AcceptConnectionRequest(adminId, name, invitationCode, password), cancellationToken);
 
+    /// <summary>Changes a secure connection's display name and/or the other workspace's site URL (as an admin).</summary>
+    public Task<ConnectionView> UpdateConnectionAsync(string adminId, string connectionId, string? displayName = null, string? siteUrl = null, CancellationToken cancellationToken = default) =>
+        SendAsync<ConnectionView>(HttpMethod.Patch, $"api/connections/{connectionId}", new UpdateConnectionBody(adminId, displayName, siteUrl), cancellationToken);
+
     /// <summary>Shares a channel homed here with a connection (as an admin).</summary>
     public Task<SharedChannelView> ShareChannelAsync(string adminId, string channelId, string connectionId, bool readOnly = false, CancellationToken cancellationToken = default) =>
         SendAsync<SharedChannelView>(HttpMethod.Post, $"api/channels/{channelId}/share", new ShareChannelRequest(adminId, connectionId, readOnly), cancellationToken);

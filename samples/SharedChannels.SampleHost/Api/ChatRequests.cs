@@ -47,6 +47,15 @@ public sealed record NewConnectionRequest(string UserId, string Name, string? Pa
 /// <param name="Password">The password, received by another channel than the code.</param>
 public sealed record AcceptConnectionRequest(string UserId, string Name, string InvitationCode, string Password);
 
+/// <summary>
+/// <c>PATCH /api/connections/{id}</c>: changes a secure connection (admins only); <see langword="null"/> leaves a
+/// field as it is.
+/// </summary>
+/// <param name="UserId">The acting local admin.</param>
+/// <param name="DisplayName">The new display name.</param>
+/// <param name="SiteUrl">The other workspace's new site URL, after it moved to another host name or port.</param>
+public sealed record UpdateConnectionBody(string UserId, string? DisplayName = null, string? SiteUrl = null);
+
 /// <summary><c>POST /api/channels/{id}/share</c>: shares a channel homed here with a connection (admins only).</summary>
 /// <param name="UserId">The acting local admin.</param>
 /// <param name="ConnectionId">The secure connection.</param>

@@ -61,7 +61,7 @@ public sealed class SlashCommandHandler
     /// <list type="table">
     /// <listheader><term>Command</term><description>Data</description></listheader>
     /// <item><term><c>/secure-connection create</c></term><description><see cref="ConnectionInvitation"/> (secret: the code and the password)</description></item>
-    /// <item><term><c>/secure-connection accept</c>, <c>remove</c></term><description><see cref="RemoteConnection"/></description></item>
+    /// <item><term><c>/secure-connection accept</c>, <c>update</c>, <c>remove</c></term><description><see cref="RemoteConnection"/></description></item>
     /// <item><term><c>/secure-connection status</c></term><description><see cref="IReadOnlyList{T}"/> of <see cref="RemoteConnection"/>, deleted ones included</description></item>
     /// <item><term><c>/share-channel invite</c></term><description><see cref="SharedChannelRemote"/></description></item>
     /// <item><term><c>/share-channel status</c></term><description><see cref="IReadOnlyList{T}"/> of <see cref="ChannelShareStatus"/></description></item>
@@ -150,6 +150,22 @@ public sealed class SlashCommandHandler
 
             case CommandKind.RemoveConnection:
                 return CommandResponses.Removed(await _connections.DeleteAsync(user, parsed.Value(CommandCatalog.ConnectionIdKey)!, cancellationToken).ConfigureAwait(false));
+
+            case CommandKind.UpdateConnection:
+            {
+                string? displayName = parsed.Value(CommandCatalog.DisplayNameKey);
+                string? siteUrl = parsed.Value(CommandCatalog.SiteUrlKey);
+                if (displayName is null && siteUrl is null)
+                {
+                    throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "Give --displayname and/or --siteurl: there is nothing else to update.");
+                }
+
+                return CommandResponses.Updated(await _connections.UpdateAsync(
+                    user,
+                    parsed.Value(CommandCatalog.ConnectionIdKey)!,
+                    new UpdateConnectionRequest { DisplayName = displayName, SiteUrl = siteUrl },
+                    cancellationToken).ConfigureAwait(false));
+            }
 
             case CommandKind.ConnectionStatus:
                 // The guide's status has a "Deleted" column: deleted connections are listed too.

@@ -212,7 +212,10 @@ public sealed partial class SecureConnections
         return new ConnectionInvitation(ToStatus(updated), code, password);
     }
 
-    /// <summary>Changes a connection's display name and/or destination team.</summary>
+    /// <summary>
+    /// Changes a connection's display name, destination team and/or the peer's site URL (for a peer that moved to
+    /// another host name or port; only for a confirmed connection).
+    /// </summary>
     /// <param name="actingUserId">The local user.</param>
     /// <param name="connectionId">The connection.</param>
     /// <param name="request">The fields to change.</param>
@@ -235,13 +238,20 @@ public sealed partial class SecureConnections
             throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The display name must not be blank.");
         }
 
+        string? siteUrl = request.SiteUrl is null ? null : ValidatePeerSiteUrl(record, request.SiteUrl);
         ConnectionRecord updated = record with
         {
             DisplayName = request.DisplayName?.Trim() ?? record.DisplayName,
             DefaultTeamId = request.DefaultTeamId ?? record.DefaultTeamId,
+            SiteUrl = siteUrl ?? record.SiteUrl,
         };
         await _store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         Log.ConnectionUpdated(_logger, record.RemoteId, actingUserId);
+        if (siteUrl is not null && !string.Equals(siteUrl, record.SiteUrl, StringComparison.Ordinal))
+        {
+            Log.ConnectionSiteUrlUpdated(_logger, record.RemoteId, record.SiteUrl, siteUrl, actingUserId);
+        }
+
         return ToStatus(updated);
     }
 
@@ -342,6 +352,22 @@ public sealed partial class SecureConnections
         // Signed frames only when the inviter announced them too; a Mattermost inviter never does.
         ConfirmReplyDto? features = WireFormat.TryReadObject(reply.Payload, WireJsonContext.Default.ConfirmReplyDto);
         return features?.SdkFeatures?.Contains(FrameSignature.Feature, StringComparer.Ordinal) == true;
+    }
+
+    private static string ValidatePeerSiteUrl(ConnectionRecord record, string siteUrl)
+    {
+        if (!record.InvitationAccepted)
+        {
+            throw new SharedChannelsException(
+                SharedChannelsErrorCode.InvalidState,
+                $"Connection {record.RemoteId} is a pending invitation: the peer's site URL is learnt when it accepts. Change the site URL once the connection is confirmed.");
+        }
+
+        return SiteUrls.TryNormalize(siteUrl, out string normalized)
+            ? normalized
+            : throw new SharedChannelsException(
+                SharedChannelsErrorCode.InvalidArgument,
+                "The site URL must be an absolute http or https URL, the address the peer workspace is reached at, e.g. https://chat.example.com.");
     }
 
     private async Task<ConnectionRecord> GetRecordAsync(string connectionId, CancellationToken cancellationToken)

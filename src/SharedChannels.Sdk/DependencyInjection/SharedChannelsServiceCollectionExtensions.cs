@@ -56,6 +56,10 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddSingleton<ConnectionObservers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, ConnectionFrameHandler>());
 
+        // First observer: a peer that must learn our new URL hears it before the catch-up it will answer.
+        services.TryAddSingleton<SiteUrlAnnouncer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SiteUrlAnnouncer>(sp => sp.GetRequiredService<SiteUrlAnnouncer>()));
+
         services.TryAddSingleton(sp => new SecureConnections(
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<RemoteSender>(),

@@ -43,6 +43,21 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Warning, "User {UserId} was denied {Permission}.")]
     public static partial void PermissionDenied(ILogger logger, string userId, string permission);
 
+    [LoggerMessage(1011, LogLevel.Information, "Site URL of secure connection {ConnectionId} changed from {PreviousSiteUrl} to {SiteUrl} by user {UserId}.")]
+    public static partial void ConnectionSiteUrlUpdated(ILogger logger, string connectionId, string? previousSiteUrl, string siteUrl, string userId);
+
+    [LoggerMessage(1012, LogLevel.Information, "The peer of connection {ConnectionId} announced its new site URL {SiteUrl} (was {PreviousSiteUrl}); requests go there from now on.")]
+    public static partial void PeerSiteUrlChanged(ILogger logger, string connectionId, string siteUrl, string? previousSiteUrl);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Refused the site URL announcement of connection {ConnectionId}: {Reason}")]
+    public static partial void SiteUrlAnnouncementRefused(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Could not announce this workspace's site URL to the peer of connection {ConnectionId}; it is tried again at the next start or recovery. Reason: {Reason}")]
+    public static partial void SiteUrlNotAnnounced(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(1015, LogLevel.Debug, "Announced this workspace's site URL {SiteUrl} to the peer of connection {ConnectionId}.")]
+    public static partial void SiteUrlAnnounced(ILogger logger, string connectionId, string siteUrl);
+
     // 1100-1199: monitor
     [LoggerMessage(1100, LogLevel.Information, "Connection {ConnectionId} is now {State} (was {PreviousState}).")]
     public static partial void ConnectionStateChanged(ILogger logger, string connectionId, ConnectionState state, ConnectionState previousState);

@@ -15,11 +15,15 @@ internal sealed class SharedChannelsHostedService(
     ConnectionMonitor monitor,
     SharedChannels.Sync.SharedChannelSync sync,
     SharedChannels.Connections.Internal.ConnectionObservers observers,
+    SharedChannels.Connections.Internal.SiteUrlAnnouncer announcer,
     ILogger<SharedChannelsHostedService> logger) : IHostedService, IDisposable
 {
     private CancellationTokenSource? _stopping;
     private Task? _monitorLoop;
     private Task? _catchUp;
+
+    /// <summary>Gets the start-up resume work (site URL announcements, catch-up); completed when there is none. For tests.</summary>
+    internal Task Resumed => _catchUp ?? Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,24 +38,25 @@ internal sealed class SharedChannelsHostedService(
         {
             _stopping = new CancellationTokenSource();
             _monitorLoop = Task.Run(() => monitor.RunAsync(_stopping.Token), CancellationToken.None);
-            if (current.EnableSharedChannels)
-            {
-                // Resume as after an interruption: resend pending channel invitations and send, from the stored
-                // cursors, whatever was not acknowledged before the restart.
-                _catchUp = Task.Run(() => ResumeAsync(_stopping.Token), CancellationToken.None);
-            }
+            // Resume as after an interruption: tell SDK peers our site URL (it may have changed since the last run),
+            // resend pending channel invitations and send, from the stored cursors, whatever was not acknowledged
+            // before the restart.
+            _catchUp = Task.Run(() => ResumeAsync(current.EnableSharedChannels, _stopping.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
     }
 
-    private async Task ResumeAsync(CancellationToken cancellationToken)
+    private async Task ResumeAsync(bool sharedChannels, CancellationToken cancellationToken)
     {
         foreach (ConnectionRecord connection in await connectionStore.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             if (connection.DeletedAt is null && connection.InvitationAccepted)
             {
-                await observers.ConnectionRecoveredAsync(connection, wasOffline: false, cancellationToken).ConfigureAwait(false);
+                // The announcer is one of the observers; without shared channels it is the only one with work.
+                await (sharedChannels
+                    ? observers.ConnectionRecoveredAsync(connection, wasOffline: false, cancellationToken)
+                    : announcer.AnnounceAsync(connection, cancellationToken)).ConfigureAwait(false);
             }
         }
     }

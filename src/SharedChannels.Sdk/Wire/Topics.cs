@@ -13,4 +13,7 @@ internal static class Topics
 
     /// <summary>SDK extension: the peer deleted the connection. Unknown to Mattermost, which ignores it.</summary>
     public const string ConnectionRemoved = "sdk_connection_removed";
+
+    /// <summary>SDK extension: the peer now answers at another site URL. Sent only to SDK peers (signed frames).</summary>
+    public const string SiteUrlChanged = "sdk_site_url_changed";
 }

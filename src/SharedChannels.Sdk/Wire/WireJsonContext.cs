@@ -13,6 +13,7 @@ namespace SharedChannels.Wire;
 [JsonSerializable(typeof(ReplyDto))]
 [JsonSerializable(typeof(ConfirmReplyDto))]
 [JsonSerializable(typeof(ConnectionRemovedDto))]
+[JsonSerializable(typeof(SiteUrlChangedDto))]
 [JsonSerializable(typeof(SyncMsgDto))]
 [JsonSerializable(typeof(SyncResponseDto))]
 [JsonSerializable(typeof(ChannelInviteDto))]

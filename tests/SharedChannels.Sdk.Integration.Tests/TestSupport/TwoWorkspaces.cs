@@ -70,10 +70,13 @@ internal sealed class TwoWorkspaces : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops B, runs <paramref name="whileStopped"/>, and starts B again on the same port and SQLite files.</summary>
-    public async Task RestartBAsync(Func<Task> whileStopped)
+    /// <summary>
+    /// Stops B, runs <paramref name="whileStopped"/>, and starts B again on the same SQLite files, on the same port or,
+    /// with <paramref name="onNewPort"/>, on another one (a new site URL).
+    /// </summary>
+    public async Task RestartBAsync(Func<Task> whileStopped, bool onNewPort = false)
     {
-        SampleHostOptions options = B.Options;
+        SampleHostOptions options = onNewPort ? B.Options with { Url = new UriBuilder(B.Options.Url) { Port = 0 }.Uri } : B.Options;
         ChatB.Dispose();
         await B.DisposeAsync();
         await whileStopped();

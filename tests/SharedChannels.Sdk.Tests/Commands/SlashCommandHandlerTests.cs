@@ -345,6 +345,43 @@ public sealed class SlashCommandHandlerTests
     }
 
     [Test]
+    public async Task SecureConnectionUpdate_SiteUrl_PeerIsReachedAtTheNewAddress()
+    {
+        (string id, _, _) = await ConnectAsync();
+        _network.Detach(_b.SiteUrl);
+        _network.Attach("https://b-moved.test", () => _b.Dispatcher);
+
+        RemoteConnection updated = await SucceedsAsync<RemoteConnection>(_a, $"/secure-connection update --connectionID {id} --siteurl https://b-moved.test/", OnA);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _a.Monitor.PingAllAsync();
+        CommandResult status = await RunAsync(_a, "/secure-connection status", OnA);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(updated.SiteUrl, Is.EqualTo("https://b-moved.test"));
+            Assert.That(CommandMarkdown.Row(status.Markdown, $"`{id}`")[3], Is.EqualTo("`https://b-moved.test`"));
+            Assert.That((await _a.RecordAsync(id)).LastPingAt, Is.EqualTo(_time.GetUtcNow()));
+        }
+    }
+
+    [TestCase("--siteurl ftp://b-moved.test", SharedChannelsErrorCode.InvalidArgument, "absolute http or https URL")]
+    [TestCase("", SharedChannelsErrorCode.InvalidArgument, "Give --displayname and/or --siteurl")]
+    public async Task SecureConnectionUpdate_NothingValidToChange_RefusesAndChangesNothing(string options, SharedChannelsErrorCode code, string message)
+    {
+        (string id, _, _) = await ConnectAsync();
+
+        CommandResult result = await RunAsync(_a, $"/secure-connection update --connectionID {id} {options}", OnA);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Succeeded, Is.False);
+            Assert.That(result.ErrorCode, Is.EqualTo(code));
+            Assert.That(result.Markdown, Does.Contain(message));
+            Assert.That((await _a.RecordAsync(id)).SiteUrl, Is.EqualTo(_b.SiteUrl));
+        }
+    }
+
+    [Test]
     public async Task SecureConnectionRemove_UnknownId_SaysSoAndHowToListThem()
     {
         CommandResult result = await RunAsync(_a, "/secure-connection remove --connectionID nosuchconnection", OnA);

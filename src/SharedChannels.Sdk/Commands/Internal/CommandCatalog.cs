@@ -14,6 +14,7 @@ internal static class CommandCatalog
     public const string InviteKey = "invite";
     public const string ConnectionIdKey = "connectionid";
     public const string ReadOnlyKey = "readonly";
+    public const string SiteUrlKey = "siteurl";
 
     private static readonly OptionSpec ConnectionId = new("connectionID", "connection id", Required: true);
 
@@ -28,6 +29,10 @@ internal static class CommandCatalog
         new(SecureConnectionTrigger, "remove", CommandKind.RemoveConnection,
             "Deletes a secure connection and stops sharing every channel with it.",
             [ConnectionId]),
+        // SDK extension (Mattermost's /secure-connection has no update): for a peer that moved to another address.
+        new(SecureConnectionTrigger, "update", CommandKind.UpdateConnection,
+            "Changes a secure connection's display name and/or the other workspace's site URL (after it moved to another host name or port).",
+            [ConnectionId, new("displayname", "display name", Required: false), new("siteurl", "site URL", Required: false)]),
         new(SecureConnectionTrigger, "status", CommandKind.ConnectionStatus,
             "Lists the secure connections and their state.",
             []),

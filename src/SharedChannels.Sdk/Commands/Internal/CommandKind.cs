@@ -12,4 +12,5 @@ internal enum CommandKind
     UninviteConnection,
     UnshareChannel,
     ChannelStatus,
+    UpdateConnection,
 }

@@ -90,6 +90,11 @@ internal static class CommandResponses
         return new(text.Append('\n').ToString(), connection);
     }
 
+    public static CommandResult<RemoteConnection> Updated(RemoteConnection connection) => new(
+        $"Secure connection **{MarkdownText.Escape(connection.DisplayName)}** ({MarkdownText.Code(connection.Name)}, ID {MarkdownText.Code(connection.Id)}) was updated. " +
+        (connection.SiteUrl is null ? "Its invitation is still pending.\n" : $"Requests to it go to {MarkdownText.Code(connection.SiteUrl)}.\n"),
+        connection);
+
     public static CommandResult<RemoteConnection> Removed(RemoteConnection connection) => new(
         $"Secure connection **{MarkdownText.Escape(connection.DisplayName)}** ({MarkdownText.Code(connection.Name)}, ID {MarkdownText.Code(connection.Id)}) was removed. " +
         "The trust relationship with that workspace has ended and no channel is synchronized with it anymore; the channels keep working here.\n",

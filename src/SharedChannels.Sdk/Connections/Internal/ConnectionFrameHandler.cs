@@ -11,7 +11,10 @@ using SharedChannels.Wire;
 
 namespace SharedChannels.Connections.Internal;
 
-/// <summary>Handles the connection topics a peer sends: the confirmation of our invitation, and the peer's deletion notice.</summary>
+/// <summary>
+/// Handles the connection topics a peer sends: the confirmation of our invitation, the peer's deletion notice, and
+/// an SDK peer's announcement of its new site URL.
+/// </summary>
 internal sealed class ConnectionFrameHandler(
     IConnectionStore store,
     IOptionsMonitor<SharedChannelsOptions> options,
@@ -19,12 +22,14 @@ internal sealed class ConnectionFrameHandler(
     ConnectionObservers observers,
     ILogger<ConnectionFrameHandler> logger) : IFrameHandler
 {
-    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.Invitation, Wire.Topics.ConnectionRemoved];
+    public IReadOnlyCollection<string> Topics { get; } = [Wire.Topics.Invitation, Wire.Topics.ConnectionRemoved, Wire.Topics.SiteUrlChanged];
 
-    public Task<JsonElement> HandleAsync(InboundFrame frame, CancellationToken cancellationToken) =>
-        frame.Topic == Wire.Topics.Invitation
-            ? ConfirmAsync(frame, cancellationToken)
-            : PeerDeletedAsync(frame, cancellationToken);
+    public Task<JsonElement> HandleAsync(InboundFrame frame, CancellationToken cancellationToken) => frame.Topic switch
+    {
+        Wire.Topics.Invitation => ConfirmAsync(frame, cancellationToken),
+        Wire.Topics.SiteUrlChanged => PeerSiteUrlChangedAsync(frame, cancellationToken),
+        _ => PeerDeletedAsync(frame, cancellationToken),
+    };
 
     private async Task<JsonElement> ConfirmAsync(InboundFrame frame, CancellationToken cancellationToken)
     {
@@ -109,6 +114,54 @@ internal sealed class ConnectionFrameHandler(
         Log.ConnectionDeletedByPeer(logger, deleted.RemoteId);
         await observers.ConnectionDeletedAsync(deleted, cancellationToken).ConfigureAwait(false);
         return default;
+    }
+
+    private async Task<JsonElement> PeerSiteUrlChangedAsync(InboundFrame frame, CancellationToken cancellationToken)
+    {
+        ConnectionRecord connection = frame.Connection;
+
+        // The dispatcher verifies signatures only where both sides agreed on them: a token alone (all a Mattermost
+        // peer's frames carry) must not be enough to redirect every later request.
+        if (!connection.PeerSupportsSignedFrames)
+        {
+            throw RefuseAnnouncement(connection, "site URL announcements are accepted only from peers that sign their frames");
+        }
+
+        if (!connection.InvitationAccepted || frame.Endpoint != RemoteEndpoint.Message)
+        {
+            throw RefuseAnnouncement(connection, "a site URL announcement needs a confirmed connection and the message endpoint");
+        }
+
+        SiteUrlChangedDto? notice = WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.SiteUrlChangedDto);
+        if (notice is null || !string.Equals(notice.RemoteId, connection.RemoteId, StringComparison.Ordinal))
+        {
+            throw RefuseAnnouncement(connection, "the announcement is for a different connection than the one it was sent as");
+        }
+
+        if (!SiteUrls.TryNormalize(notice.SiteUrl, out string siteUrl))
+        {
+            throw RefuseAnnouncement(connection, "the announced site URL is not an absolute http(s) URL");
+        }
+
+        // Sent at every start and recovery: the same URL again changes nothing.
+        if (string.Equals(siteUrl, connection.SiteUrl, StringComparison.Ordinal))
+        {
+            return default;
+        }
+
+        ConnectionRecord moved = connection with { SiteUrl = siteUrl };
+        await store.UpdateAsync(moved, cancellationToken).ConfigureAwait(false);
+        Log.PeerSiteUrlChanged(logger, connection.RemoteId, siteUrl, connection.SiteUrl);
+
+        // Whatever failed toward the old address is caught up at the new one, without waiting for the next ping.
+        frame.Reply.OnSent(() => _ = observers.ConnectionRecoveredAsync(moved, wasOffline: false, CancellationToken.None));
+        return default;
+    }
+
+    private SharedChannelsException RefuseAnnouncement(ConnectionRecord connection, string reason)
+    {
+        Log.SiteUrlAnnouncementRefused(logger, connection.RemoteId, reason);
+        return new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, $"Site URL announcement refused: {reason}.");
     }
 
     private SharedChannelsException Refuse(ConnectionRecord connection, SharedChannelsErrorCode code, string reason)
