@@ -89,6 +89,41 @@ public sealed class RemoteClusterEndpointsIntegrationTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task Message_BodyThatStallsBelowTheMinimumDataRate_IsDroppedWithAWarningAndNoError(CancellationToken cancellationToken)
+    {
+        // Authenticated, so the body is read; 10 of the announced 60 000 bytes arrive, then nothing.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_client.BaseAddress!.Host, _client.BaseAddress.Port, cancellationToken);
+        await using System.Net.Sockets.NetworkStream stream = tcp.GetStream();
+        string head =
+            "POST /api/v4/remotecluster/msg HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n" +
+            $"X-RemoteCluster-Id: {_connection.RemoteId}\r\nX-RemoteCluster-Token: {_connection.Token}\r\n\r\n{{\"remote_i";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+
+        // The server gives up on the body (Kestrel's minimum data rate) and closes the connection.
+        byte[] rest = new byte[4096];
+        int read;
+        try
+        {
+            while ((read = await stream.ReadAsync(rest, cancellationToken)) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset rather than closed: the same outcome.
+        }
+
+        await WaitForLogAsync(l => l.Contains("[3051]", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal), cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_a.Logs.Lines.Where(l => l.Contains("[3051]", StringComparison.Ordinal)), Is.Not.Empty, "one warning for the dropped request");
+            Assert.That(_a.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)), Is.Empty, "no unhandled error with a stack trace");
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task Message_InvalidJsonWithValidCredentials_Returns400WithFailReply(CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await PostAsync("api/v4/remotecluster/msg", "{not json", _connection.RemoteId, _connection.Token, cancellationToken);
@@ -243,6 +278,15 @@ public sealed class RemoteClusterEndpointsIntegrationTests
         using var hmac = new System.Security.Cryptography.HMACSHA256(key);
         byte[] signed = [.. Encoding.ASCII.GetBytes($"{timestamp}.{endpoint}."), .. body];
         return Convert.ToBase64String(hmac.ComputeHash(signed));
+    }
+
+    /// <summary>Polls the captured log for a line (the request's end is logged just after the connection closes).</summary>
+    private async Task WaitForLogAsync(Func<string, bool> line, CancellationToken cancellationToken)
+    {
+        while (!_a.Logs.Lines.Any(line))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
     }
 
     private static HttpRequestMessage Request(string path, HttpContent content, string? remoteId, string? token)
