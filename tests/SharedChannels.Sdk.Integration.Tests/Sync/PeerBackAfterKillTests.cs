@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SharedChannels.Integration.Tests.TestSupport;
+using SharedChannels.Samples;
+using SharedChannels.Samples.Api;
+
+namespace SharedChannels.Integration.Tests.Sync;
+
+/// <summary>
+/// A peer killed with SIGKILL (a real process) comes back while this side's worker waits out a long retry delay: the
+/// peer's first requests after its restart end that wait, so the backlog goes at once instead of at the end of the
+/// delay (up to 5 minutes) or at the next ping (every minute).
+/// </summary>
+[Category("Integration")]
+public sealed partial class PeerBackAfterKillTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private readonly CapturingLoggerProvider _logsA = new();
+    private string _root = null!;
+    private SampleHost _a = null!;
+    private Process? _b;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), "sharedchannels-kill-" + Guid.NewGuid().ToString("N")[..8]);
+        _a = await SampleHost.StartAsync(new SampleHostOptions
+        {
+            DataDirectory = Path.Combine(_root, "a"),
+            MinimumLogLevel = LogLevel.Warning,
+            ConfigureServices = services => services.AddLogging(logging => logging.AddProvider(_logsA)),
+        });
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        StopB();
+        await _a.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Test]
+    public async Task PeerKilledAndRestarted_WhileAWorkerBacksOffTowardIt_GetsTheBacklogBeforeTheRetryDelayEnds()
+    {
+        int port = FreePort();
+        var urlB = new Uri($"http://127.0.0.1:{port}");
+        string dataB = Path.Combine(_root, "b");
+        await StartBAsync(urlB, dataB);
+        using ChatClient chatA = _a.CreateClient();
+        using var chatB = new ChatClient(new HttpClient { BaseAddress = urlB });
+        UserView adminA = await chatA.CreateUserAsync("admin", isAdmin: true);
+        UserView adminB = await chatB.CreateUserAsync("admin", isAdmin: true);
+        InvitationView invitation = await chatA.CreateConnectionAsync(adminA.Id, "chat-b");
+        await chatB.AcceptConnectionAsync(adminB.Id, "chat-a", invitation.InvitationCode, invitation.Password);
+        ChannelView channel = await chatA.CreateChannelAsync("town-square", adminA.Id);
+        await chatA.ShareChannelAsync(adminA.Id, channel.Id, invitation.ConnectionId);
+
+        StopB();
+        PostView post = await chatA.PostAsync(channel.Id, adminA.Id, "written while B is down");
+        (DateTimeOffset failedAt, TimeSpan delay) = await WaitForRetryDelayAsync(atLeast: TimeSpan.FromSeconds(8));
+        DateTimeOffset retryDue = failedAt + delay;
+
+        await StartBAsync(urlB, dataB);
+        DateTimeOffset arrived = await WaitForPostAsync(chatB, channel.Id, post.Id);
+
+        await TestContext.Out.WriteLineAsync($"retry due {(retryDue - failedAt).TotalSeconds:F1} s after the failure; the post arrived after {(arrived - failedAt).TotalSeconds:F1} s");
+        Assert.That(arrived, Is.LessThan(retryDue), "B's requests after its restart ended A's retry delay");
+    }
+
+    /// <summary>Waits until A logs a retry delay of at least <paramref name="atLeast"/> (event 1501); returns when and how long.</summary>
+    private async Task<(DateTimeOffset At, TimeSpan Delay)> WaitForRetryDelayAsync(TimeSpan atLeast)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Patience)
+        {
+            foreach (CapturingLoggerProvider.LogLine line in _logsA.Lines)
+            {
+                if (RetryDelay().Match(line.Message) is { Success: true } match &&
+                    TimeSpan.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) is { } delay && delay >= atLeast)
+                {
+                    return (DateTimeOffset.UtcNow, delay);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Fail($"A never waited {atLeast.TotalSeconds} s before retrying within {Patience.TotalSeconds} s.");
+        return default;
+    }
+
+    private static async Task<DateTimeOffset> WaitForPostAsync(ChatClient chat, string channelId, string postId)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Patience)
+        {
+            if ((await chat.GetPostsAsync(channelId)).Any(p => p.Id == postId))
+            {
+                return DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Fail($"The post did not reach B within {Patience.TotalSeconds} s.");
+        return default;
+    }
+
+    /// <summary>Starts B as its own process (`dotnet SharedChannels.SampleHost.dll`) and waits until it answers.</summary>
+    private async Task StartBAsync(Uri url, string dataDirectory)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharedChannels.SampleHost.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url.ToString().TrimEnd('/'));
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(dataDirectory);
+        _b = Process.Start(start)!;
+        _b.OutputDataReceived += (_, _) => { };
+        _b.ErrorDataReceived += (_, _) => { };
+        _b.BeginOutputReadLine();
+        _b.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Patience)
+        {
+            try
+            {
+                using HttpResponseMessage response = await probe.GetAsync(new Uri("api/users", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            Assert.That(_b.HasExited, Is.False, "B's process exited during start-up");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Fail($"B did not answer within {Patience.TotalSeconds} s.");
+    }
+
+    /// <summary>Kills B's process at once (SIGKILL): no shutdown, no goodbye.</summary>
+    private void StopB()
+    {
+        if (_b is { HasExited: false })
+        {
+            _b.Kill(entireProcessTree: true);
+            _b.WaitForExit();
+        }
+
+        _b?.Dispose();
+        _b = null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"retrying in ([0-9:.]+)\. Reason", RegexOptions.CultureInvariant)]
+    private static partial Regex RetryDelay();
+}
