@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SharedChannels.Connections;
 using SharedChannels.Integration.Tests.TestSupport;
 using SharedChannels.Samples;
 using SharedChannels.Samples.Api;
@@ -72,6 +73,32 @@ public sealed partial class PeerBackAfterKillTests
 
         await TestContext.Out.WriteLineAsync($"retry due {(retryDue - failedAt).TotalSeconds:F1} s after the failure; the post arrived after {(arrived - failedAt).TotalSeconds:F1} s");
         Assert.That(arrived, Is.LessThan(retryDue), "B's requests after its restart ended A's retry delay");
+    }
+
+    [Test]
+    public async Task PeerKilledAndRestartedOnAnotherPort_AnnouncesItsNewAddress_AndTheBacklogReachesItThere()
+    {
+        var urlB = new Uri($"http://127.0.0.1:{FreePort()}");
+        string dataB = Path.Combine(_root, "b");
+        await StartBAsync(urlB, dataB);
+        using ChatClient chatA = _a.CreateClient();
+        using var chatB = new ChatClient(new HttpClient { BaseAddress = urlB });
+        UserView adminA = await chatA.CreateUserAsync("admin", isAdmin: true);
+        UserView adminB = await chatB.CreateUserAsync("admin", isAdmin: true);
+        InvitationView invitation = await chatA.CreateConnectionAsync(adminA.Id, "chat-b");
+        await chatB.AcceptConnectionAsync(adminB.Id, "chat-a", invitation.InvitationCode, invitation.Password);
+        ChannelView channel = await chatA.CreateChannelAsync("town-square", adminA.Id);
+        await chatA.ShareChannelAsync(adminA.Id, channel.Id, invitation.ConnectionId);
+
+        StopB();
+        PostView post = await chatA.PostAsync(channel.Id, adminA.Id, "written while B moves");
+        var movedB = new Uri($"http://127.0.0.1:{FreePort()}");
+        await StartBAsync(movedB, dataB);
+        using var movedChatB = new ChatClient(new HttpClient { BaseAddress = movedB });
+        await WaitForPostAsync(movedChatB, channel.Id, post.Id);
+
+        RemoteConnection? onA = await _a.Services.GetRequiredService<SecureConnections>().GetAsync(adminA.Id, invitation.ConnectionId);
+        Assert.That(onA?.SiteUrl, Is.EqualTo(movedB.ToString().TrimEnd('/')), "A learned B's new address from B, without an administrator");
     }
 
     /// <summary>Waits until A logs a retry delay of at least <paramref name="atLeast"/> (event 1501); returns when and how long.</summary>
