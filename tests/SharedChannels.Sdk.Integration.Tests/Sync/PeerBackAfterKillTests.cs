@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,12 +18,12 @@ namespace SharedChannels.Integration.Tests.Sync;
 [Category("Integration")]
 public sealed partial class PeerBackAfterKillTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Patience = SampleHostProcess.Patience;
 
     private readonly CapturingLoggerProvider _logsA = new();
     private string _root = null!;
     private SampleHost _a = null!;
-    private Process? _b;
+    private SampleHostProcess? _b;
 
     [SetUp]
     public async Task SetUp()
@@ -140,73 +138,15 @@ public sealed partial class PeerBackAfterKillTests
         return default;
     }
 
-    /// <summary>Starts B as its own process (`dotnet SharedChannels.SampleHost.dll`) and waits until it answers.</summary>
-    private async Task StartBAsync(Uri url, string dataDirectory)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharedChannels.SampleHost.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url.ToString().TrimEnd('/'));
-        start.ArgumentList.Add("--data");
-        start.ArgumentList.Add(dataDirectory);
-        _b = Process.Start(start)!;
-        _b.OutputDataReceived += (_, _) => { };
-        _b.ErrorDataReceived += (_, _) => { };
-        _b.BeginOutputReadLine();
-        _b.BeginErrorReadLine();
+    private async Task StartBAsync(Uri url, string dataDirectory) => _b = await SampleHostProcess.StartAsync(url, dataDirectory);
 
-        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Patience)
-        {
-            try
-            {
-                using HttpResponseMessage response = await probe.GetAsync(new Uri("api/users", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            Assert.That(_b.HasExited, Is.False, "B's process exited during start-up");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-
-        Assert.Fail($"B did not answer within {Patience.TotalSeconds} s.");
-    }
-
-    /// <summary>Kills B's process at once (SIGKILL): no shutdown, no goodbye.</summary>
     private void StopB()
     {
-        if (_b is { HasExited: false })
-        {
-            _b.Kill(entireProcessTree: true);
-            _b.WaitForExit();
-        }
-
         _b?.Dispose();
         _b = null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => SampleHostProcess.FreePort();
 
     [GeneratedRegex(@"retrying in ([0-9:.]+)\. Reason", RegexOptions.CultureInvariant)]
     private static partial Regex RetryDelay();
