@@ -112,7 +112,8 @@ internal sealed class RemoteClusterRequestHandler(
             withinLimit = false;
         }
 
-        return withinLimit ? Create(context, endpoint, buffer.ToArray()) : null;
+        // The stream's own buffer, not a copy of it: a body is held once, at most MaxFrameBytes.
+        return withinLimit ? Create(context, endpoint, new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length)) : null;
     }
 
     private static RemoteRequest Create(HttpContext context, RemoteEndpoint endpoint, ReadOnlyMemory<byte> content)
