@@ -48,18 +48,11 @@ public sealed partial class PeerBackAfterKillTests
     [Test]
     public async Task PeerKilledAndRestarted_WhileAWorkerBacksOffTowardIt_GetsTheBacklogBeforeTheRetryDelayEnds()
     {
-        int port = FreePort();
-        var urlB = new Uri($"http://127.0.0.1:{port}");
+        var urlB = new Uri($"http://127.0.0.1:{FreePort()}");
         string dataB = Path.Combine(_root, "b");
-        await StartBAsync(urlB, dataB);
         using ChatClient chatA = _a.CreateClient();
         using var chatB = new ChatClient(new HttpClient { BaseAddress = urlB });
-        UserView adminA = await chatA.CreateUserAsync("admin", isAdmin: true);
-        UserView adminB = await chatB.CreateUserAsync("admin", isAdmin: true);
-        InvitationView invitation = await chatA.CreateConnectionAsync(adminA.Id, "chat-b");
-        await chatB.AcceptConnectionAsync(adminB.Id, "chat-a", invitation.InvitationCode, invitation.Password);
-        ChannelView channel = await chatA.CreateChannelAsync("town-square", adminA.Id);
-        await chatA.ShareChannelAsync(adminA.Id, channel.Id, invitation.ConnectionId);
+        (UserView adminA, string connectionId, ChannelView channel) = await ConnectAndShareAsync(chatA, chatB, urlB, dataB);
 
         StopB();
         PostView post = await chatA.PostAsync(channel.Id, adminA.Id, "written while B is down");
@@ -78,15 +71,9 @@ public sealed partial class PeerBackAfterKillTests
     {
         var urlB = new Uri($"http://127.0.0.1:{FreePort()}");
         string dataB = Path.Combine(_root, "b");
-        await StartBAsync(urlB, dataB);
         using ChatClient chatA = _a.CreateClient();
         using var chatB = new ChatClient(new HttpClient { BaseAddress = urlB });
-        UserView adminA = await chatA.CreateUserAsync("admin", isAdmin: true);
-        UserView adminB = await chatB.CreateUserAsync("admin", isAdmin: true);
-        InvitationView invitation = await chatA.CreateConnectionAsync(adminA.Id, "chat-b");
-        await chatB.AcceptConnectionAsync(adminB.Id, "chat-a", invitation.InvitationCode, invitation.Password);
-        ChannelView channel = await chatA.CreateChannelAsync("town-square", adminA.Id);
-        await chatA.ShareChannelAsync(adminA.Id, channel.Id, invitation.ConnectionId);
+        (UserView adminA, string connectionId, ChannelView channel) = await ConnectAndShareAsync(chatA, chatB, urlB, dataB);
 
         StopB();
         PostView post = await chatA.PostAsync(channel.Id, adminA.Id, "written while B moves");
@@ -95,8 +82,21 @@ public sealed partial class PeerBackAfterKillTests
         using var movedChatB = new ChatClient(new HttpClient { BaseAddress = movedB });
         await WaitForPostAsync(movedChatB, channel.Id, post.Id);
 
-        RemoteConnection? onA = await _a.Services.GetRequiredService<SecureConnections>().GetAsync(adminA.Id, invitation.ConnectionId);
+        RemoteConnection? onA = await _a.Services.GetRequiredService<SecureConnections>().GetAsync(adminA.Id, connectionId);
         Assert.That(onA?.SiteUrl, Is.EqualTo(movedB.ToString().TrimEnd('/')), "A learned B's new address from B, without an administrator");
+    }
+
+    /// <summary>Starts B, connects A (inviter) and B, and shares a channel homed on A.</summary>
+    private async Task<(UserView AdminA, string ConnectionId, ChannelView Channel)> ConnectAndShareAsync(ChatClient chatA, ChatClient chatB, Uri urlB, string dataB)
+    {
+        await StartBAsync(urlB, dataB);
+        UserView adminA = await chatA.CreateUserAsync("admin", isAdmin: true);
+        UserView adminB = await chatB.CreateUserAsync("admin", isAdmin: true);
+        InvitationView invitation = await chatA.CreateConnectionAsync(adminA.Id, "chat-b");
+        await chatB.AcceptConnectionAsync(adminB.Id, "chat-a", invitation.InvitationCode, invitation.Password);
+        ChannelView channel = await chatA.CreateChannelAsync("town-square", adminA.Id);
+        await chatA.ShareChannelAsync(adminA.Id, channel.Id, invitation.ConnectionId);
+        return (adminA, invitation.ConnectionId, channel);
     }
 
     /// <summary>Waits until A logs a retry delay of at least <paramref name="atLeast"/> (event 1501); returns when and how long.</summary>
