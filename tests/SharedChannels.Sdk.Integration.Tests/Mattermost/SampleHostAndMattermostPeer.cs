@@ -74,22 +74,8 @@ internal sealed class SampleHostAndMattermostPeer : IAsyncDisposable
     public SharedChannelSync Sync => Host.Services.GetRequiredService<SharedChannelSync>();
 
     /// <summary>Waits (polling, after the host's sync is idle) until <paramref name="condition"/> holds; fails the test after the timeout.</summary>
-    public async Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestSupport.TwoWorkspaces.SyncTimeout);
-        try
-        {
-            while (!await condition(timeout.Token))
-            {
-                await Sync.WhenIdleAsync(timeout.Token);
-                await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            Assert.Fail($"Waited {TestSupport.TwoWorkspaces.SyncTimeout.TotalSeconds} s for {what}, in vain.");
-        }
-    }
+    public Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition) =>
+        TestSupport.Polling.WaitUntilAsync(what, condition, Sync.WhenIdleAsync);
 
     public Task WaitUntilAsync(string what, Func<bool> condition) => WaitUntilAsync(what, _ => Task.FromResult(condition()));
 

@@ -91,19 +91,6 @@ public sealed class ThreeSampleHostsRelayTests
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, all three hosts syncing meanwhile; fails after the sync timeout.</summary>
-    private static async Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TwoWorkspaces.SyncTimeout);
-        try
-        {
-            while (!await condition(timeout.Token))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            Assert.Fail($"Waited {TwoWorkspaces.SyncTimeout.TotalSeconds} s for {what}, in vain.");
-        }
-    }
+    private static Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition) =>
+        Polling.WaitUntilAsync(what, condition, static _ => Task.CompletedTask);
 }

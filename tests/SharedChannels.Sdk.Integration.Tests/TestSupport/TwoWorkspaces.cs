@@ -14,7 +14,7 @@ namespace SharedChannels.Integration.Tests.TestSupport;
 internal sealed class TwoWorkspaces : IAsyncDisposable
 {
     /// <summary>How long a test waits for sync before failing.</summary>
-    public static readonly TimeSpan SyncTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan SyncTimeout = Polling.SyncTimeout;
 
     private readonly string _root;
 
@@ -88,23 +88,12 @@ internal sealed class TwoWorkspaces : IAsyncDisposable
     /// Waits for both sync engines to be idle and checks <paramref name="condition"/>, again until it holds (a batch can
     /// be in flight between the checks); fails the test after <see cref="SyncTimeout"/>.
     /// </summary>
-    public async Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(SyncTimeout);
-        try
+    public Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition) =>
+        Polling.WaitUntilAsync(what, condition, async ct =>
         {
-            while (!await condition(timeout.Token))
-            {
-                await Sync(A).WhenIdleAsync(timeout.Token);
-                await Sync(B).WhenIdleAsync(timeout.Token);
-                await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            Assert.Fail($"Waited {SyncTimeout.TotalSeconds} s for {what}, in vain.");
-        }
-    }
+            await Sync(A).WhenIdleAsync(ct);
+            await Sync(B).WhenIdleAsync(ct);
+        });
 
     public async ValueTask DisposeAsync()
     {
