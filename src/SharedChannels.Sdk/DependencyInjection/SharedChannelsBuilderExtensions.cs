@@ -47,6 +47,22 @@ public static class SharedChannelsBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Uses <typeparamref name="TFactory"/> to store everything one message from a peer writes in one host transaction,
+    /// committed before the peer is answered (see <see cref="IInboundTransactionFactory"/>). Optional: without it, each
+    /// port call is its own unit of work.
+    /// </summary>
+    /// <typeparam name="TFactory">The host's implementation.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static ISharedChannelsBuilder UseInboundTransactions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFactory>(this ISharedChannelsBuilder builder)
+        where TFactory : class, IInboundTransactionFactory
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory, TFactory>());
+        return builder;
+    }
+
     /// <summary>Uses <typeparamref name="TContent"/> as the host's channel content (posts, reactions, memberships).</summary>
     /// <typeparam name="TContent">The host's implementation.</typeparam>
     /// <param name="builder">The builder.</param>

@@ -6,6 +6,7 @@ using SharedChannels;
 using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Connections.Internal;
+using SharedChannels.Content;
 using SharedChannels.Content.Internal;
 using SharedChannels.Sharing;
 using SharedChannels.Sharing.Internal;
@@ -102,6 +103,7 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ChannelSharing>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
+        services.TryAddSingleton(sp => new InboundTransactions(sp.GetRequiredService<HostPorts>(), sp.GetService<IInboundTransactionFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());
         services.TryAddSingleton<FileReceiver>();

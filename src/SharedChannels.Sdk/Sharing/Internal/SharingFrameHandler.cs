@@ -7,6 +7,7 @@ using SharedChannels.Diagnostics;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
+using SharedChannels.Sync.Internal;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;
 
@@ -17,6 +18,7 @@ internal sealed class SharingFrameHandler(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
     HostPorts host,
+    InboundTransactions transactions,
     SharedChannelSync sync,
     IOptionsMonitor<SharedChannelsOptions> options,
     TimeProvider timeProvider,
@@ -54,20 +56,11 @@ internal sealed class SharingFrameHandler(
 
         // A channel that exists here may only be (re)claimed by the home that shared it before: its kept cursor
         // proves it. Anyone else could otherwise take over a local channel by guessing its id.
-        bool reinvited = false;
-        if (existing is null && await host.Content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            reinvited = await syncState.GetCursorAsync(channelId, connection.RemoteId, cancellationToken).ConfigureAwait(false) is not null;
-            if (!reinvited)
-            {
-                throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "a channel with this id already exists here and was not shared by the sender");
-            }
-        }
+        bool hadCursor = existing is null && await syncState.GetCursorAsync(channelId, connection.RemoteId, cancellationToken).ConfigureAwait(false) is not null;
 
-        // Mattermost records the share only once it has this answer: a sync reaching it earlier is refused as "no
-        // longer shared". So nothing goes out in this channel before the answer is written (see docs/mattermost.md).
-        sync.HoldUntilAnswered(connection.RemoteId, channelId, frame.Reply);
-
+        // The host's writes (the channel, the administrator joining it) are one unit of work, committed before the
+        // SDK records the share and before the peer is answered: a failure leaves nothing half done, and the peer's
+        // retry starts afresh.
         var info = new ChannelInfo
         {
             Id = channelId,
@@ -79,8 +72,38 @@ internal sealed class SharingFrameHandler(
             Type = type,
             CreatorId = invite.CreatorId ?? string.Empty,
         };
-        await host.Content.CreateChannelAsync(info, connection.DefaultTeamId, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = timeProvider.GetUtcNow();
+        string? start = null;
+        bool joined = false;
+        InboundUnitOfWork work = await transactions.BeginAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false);
+        await using (work.ConfigureAwait(false))
+        {
+            bool reinvited = false;
+            if (existing is null && await work.Content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                reinvited = hadCursor ? true : throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, "a channel with this id already exists here and was not shared by the sender");
+            }
+
+            // Mattermost records the share only once it has this answer: a sync reaching it earlier is refused as "no
+            // longer shared". So nothing goes out in this channel before the answer is written (see docs/mattermost.md).
+            sync.HoldUntilAnswered(connection.RemoteId, channelId, frame.Reply);
+
+            await work.Content.CreateChannelAsync(info, connection.DefaultTeamId, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                // Nothing that happened here before the invitation (or while unshared) is sent to the home.
+                start = await work.Content.GetLatestCursorAsync(channelId, cancellationToken).ConfigureAwait(false);
+                if (!reinvited)
+                {
+                    // The administrator of the connection joins every channel shared over it (and is synced to the home).
+                    await work.Content.ApplyMembershipChangeAsync(new MembershipChange { ChannelId = channelId, UserId = connection.CreatorId, IsAdd = true, ChangeTime = now }, cancellationToken).ConfigureAwait(false);
+                    joined = true;
+                }
+            }
+
+            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await channels.UpsertChannelAsync(
             new SharedChannel
             {
@@ -95,21 +118,15 @@ internal sealed class SharingFrameHandler(
                 CreatedAt = existing?.CreatedAt ?? now,
             },
             cancellationToken).ConfigureAwait(false);
-
-        if (existing is null)
+        if (start is not null)
         {
-            // Nothing that happened here before the invitation (or while unshared) is sent to the home.
-            string start = await host.Content.GetLatestCursorAsync(channelId, cancellationToken).ConfigureAwait(false);
             await syncState.SetCursorAsync(new SyncCursor(channelId, connection.RemoteId, start, now), cancellationToken).ConfigureAwait(false);
+        }
 
-            if (reinvited)
-            {
-                Log.ChannelReceived(logger, channelId, connection.RemoteId, invite.ReadOnly);
-                return default;
-            }
-
-            // The administrator of the connection joins every channel shared over it (and is synced to the home).
-            await host.Content.ApplyMembershipChangeAsync(new MembershipChange { ChannelId = channelId, UserId = connection.CreatorId, IsAdd = true, ChangeTime = now }, cancellationToken).ConfigureAwait(false);
+        if (joined)
+        {
+            // A change made on this workspace's behalf: sent to the home like any other (once the hold is released).
+            sync.NotifyChannelChanged(channelId);
         }
 
         Log.ChannelReceived(logger, channelId, connection.RemoteId, invite.ReadOnly);

@@ -1,0 +1,63 @@
+using SharedChannels.Content;
+using SharedChannels.Content.Internal;
+using SharedChannels.Identity;
+
+namespace SharedChannels.Sync.Internal;
+
+/// <summary>
+/// What one inbound message writes: in the host's transaction when it registered an
+/// <see cref="IInboundTransactionFactory"/>, or else straight through the registered ports (each call its own unit of
+/// work). Disposing without <see cref="CommitAsync"/> discards what the host's transaction wrote.
+/// </summary>
+internal sealed class InboundUnitOfWork : IAsyncDisposable
+{
+    private readonly HostPorts? _host;
+    private readonly IInboundTransaction? _transaction;
+
+    private InboundUnitOfWork(InboundTransactionContext context, HostPorts? host, IInboundTransaction? transaction)
+    {
+        Context = context;
+        _host = host;
+        _transaction = transaction;
+    }
+
+    /// <summary>Gets what the SDK tells the host about the transaction.</summary>
+    public InboundTransactionContext Context { get; }
+
+    /// <summary>Gets the channel content to write through.</summary>
+    public IChannelContent Content => _transaction?.Content ?? _host!.Content;
+
+    /// <summary>Gets the users to write through.</summary>
+    public IUserDirectory Users => _transaction?.Users ?? _host!.Users;
+
+    /// <summary>Begins the unit of work of a message from <paramref name="connectionId"/>.</summary>
+    internal static async ValueTask<InboundUnitOfWork> BeginAsync(HostPorts host, IInboundTransactionFactory? transactions, string connectionId, CancellationToken cancellationToken)
+    {
+        var context = new InboundTransactionContext(connectionId);
+        if (transactions is null)
+        {
+            return new InboundUnitOfWork(context, host, transaction: null);
+        }
+
+        IInboundTransaction transaction = await transactions.BeginTransactionAsync(context, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{transactions.GetType().Name}.BeginTransactionAsync returned null; it must return a transaction.");
+        return new InboundUnitOfWork(context, host: null, transaction);
+    }
+
+    /// <summary>Commits the host's transaction, if any: called before the peer is answered OK.</summary>
+    public ValueTask CommitAsync(CancellationToken cancellationToken) =>
+        _transaction?.CommitAsync(cancellationToken) ?? ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _transaction?.DisposeAsync() ?? ValueTask.CompletedTask;
+}
+
+/// <summary>Begins the unit of work of each inbound message (see <see cref="InboundUnitOfWork"/>).</summary>
+/// <param name="host">The host's ports.</param>
+/// <param name="transactions">The host's transactions, if it registered them.</param>
+internal sealed class InboundTransactions(HostPorts host, IInboundTransactionFactory? transactions)
+{
+    /// <summary>Begins the unit of work of a message from <paramref name="connectionId"/>.</summary>
+    public ValueTask<InboundUnitOfWork> BeginAsync(string connectionId, CancellationToken cancellationToken) =>
+        InboundUnitOfWork.BeginAsync(host, transactions, connectionId, cancellationToken);
+}
