@@ -8,15 +8,12 @@ namespace SharedChannels.Scenarios;
 /// became visible there (<see cref="Stopwatch.GetTimestamp"/>). Nothing polls.
 /// </summary>
 /// <remarks>
-/// <see cref="ProbedChannelContent"/> reports each post the SDK hands to B's port. The sample host commits a peer's
-/// message as a whole, once the SDK has applied all of it, so a post is not visible when the port returns: posts reported
-/// while B handles a request (<see cref="ArrivalProbeStartupFilter"/>, around the whole pipeline) are stamped when that
-/// request is done, after the commit. A post stored outside a request is stamped at once.
+/// <see cref="ProbedInboundTransactions"/> collects the posts the SDK hands to the port of a peer message's transaction;
+/// they become visible on B when the SDK commits that transaction, so they are stamped then (<see cref="OnCommitted"/>).
 /// </remarks>
 internal sealed class ArrivalProbe
 {
     private readonly ConcurrentDictionary<string, long> _arrivals = new(StringComparer.Ordinal);
-    private readonly AsyncLocal<List<string>?> _request = new();
     private readonly object _gate = new();
     private long _stored;
     private long _target = long.MaxValue;
@@ -45,28 +42,12 @@ internal sealed class ArrivalProbe
 
     public void ClearArrivals() => _arrivals.Clear();
 
-    /// <summary>B's port stored a peer's post (committed now, or with the request it belongs to).</summary>
-    public void OnPostStored(string postId)
+    /// <summary>B committed a peer message's transaction, which stored these posts: they are visible from now on.</summary>
+    public void OnCommitted(List<string> postIds)
     {
-        if (_request.Value is { } pending)
+        if (postIds.Count > 0)
         {
-            pending.Add(postId);
-        }
-        else
-        {
-            Stamp([postId]);
-        }
-    }
-
-    /// <summary>B starts handling a request: posts stored meanwhile count when it is done.</summary>
-    public List<string> BeginRequest() => _request.Value = [];
-
-    /// <summary>B is done with a request (its transaction committed, its answer written).</summary>
-    public void EndRequest(List<string> pending)
-    {
-        if (pending.Count > 0)
-        {
-            Stamp(pending);
+            Stamp(postIds);
         }
     }
 

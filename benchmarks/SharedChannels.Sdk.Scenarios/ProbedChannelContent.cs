@@ -3,10 +3,11 @@ using SharedChannels.Content;
 namespace SharedChannels.Scenarios;
 
 /// <summary>
-/// B's <see cref="IChannelContent"/>: the sample's own port, unchanged, with a tap on <see cref="UpsertPostAsync"/> that
-/// reports each post the inner port has stored to the <see cref="ArrivalProbe"/>. Everything else is passed through.
+/// The <see cref="IChannelContent"/> of B's inbound transactions: the sample's own port, unchanged, with a tap on
+/// <see cref="UpsertPostAsync"/> that collects each post the inner port has stored in the transaction
+/// (<paramref name="stored"/>). Everything else is passed through.
 /// </summary>
-internal sealed class ProbedChannelContent(IChannelContent inner, ArrivalProbe probe) : IChannelContent
+internal sealed class ProbedChannelContent(IChannelContent inner, List<string> stored) : IChannelContent
 {
     public ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default) =>
         inner.GetChannelAsync(channelId, cancellationToken);
@@ -37,7 +38,7 @@ internal sealed class ProbedChannelContent(IChannelContent inner, ArrivalProbe p
     {
         ArgumentNullException.ThrowIfNull(post);
         await inner.UpsertPostAsync(post, cancellationToken);
-        probe.OnPostStored(post.Id);
+        stored.Add(post.Id);
     }
 
     public ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default) =>

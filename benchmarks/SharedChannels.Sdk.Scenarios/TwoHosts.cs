@@ -17,7 +17,7 @@ namespace SharedChannels.Scenarios;
 /// <summary>
 /// Two sample hosts on 127.0.0.1 with their SQLite files under one temporary folder: A is the home of a channel shared
 /// read-write with B. A sends through a <see cref="ControlledTransport"/>; B stores peers' posts through a
-/// <see cref="ProbedChannelContent"/>. Otherwise both are the sample host exactly as it ships.
+/// <see cref="ProbedInboundTransactions"/>. Otherwise both are the sample host exactly as it ships.
 /// </summary>
 internal sealed class TwoHosts : IAsyncDisposable
 {
@@ -64,9 +64,8 @@ internal sealed class TwoHosts : IAsyncDisposable
         });
         SampleHostOptions bOptions = Options(Path.Combine(root, "b"), configureSdk, services =>
         {
-            services.TryAddSingleton<SqliteChannelContent>();
-            services.Replace(ServiceDescriptor.Singleton<IChannelContent>(sp => new ProbedChannelContent(sp.GetRequiredService<SqliteChannelContent>(), probe)));
-            services.AddSingleton<IStartupFilter>(new ArrivalProbeStartupFilter(probe));
+            services.TryAddSingleton<SqliteInboundTransactions>();
+            services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory>(sp => new ProbedInboundTransactions(sp.GetRequiredService<SqliteInboundTransactions>(), probe)));
         });
 
         SampleHost a = await SampleHost.StartAsync(aOptions, cancellationToken);

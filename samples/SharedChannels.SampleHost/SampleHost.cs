@@ -132,6 +132,7 @@ public sealed class SampleHost : IAsyncDisposable
             .UseSqliteStorage(sdkDatabase)
             .UseChannelContent<SqliteChannelContent>()
             .UseUserDirectory<SqliteUserDirectory>()
+            .UseInboundTransactions<SqliteInboundTransactions>()
             .UseSystemMessages<SqliteSystemMessages>()
             .UseEmojiCatalog<SqliteEmojiCatalog>()
             .UseFileContent<SqliteFileContent>()
@@ -152,9 +153,8 @@ public sealed class SampleHost : IAsyncDisposable
             throw;
         }
 
-        // Outermost, so a storage failure anywhere (also one the peer-message transaction rolled back) is a 503.
+        // Outermost, so a storage failure anywhere is a 503.
         app.UseStorageFailureAnswers();
-        app.UseOneTransactionPerPeerMessage();
         app.MapSharedChannels();
         app.MapChatApi();
         app.MapAdminApi();

@@ -15,11 +15,11 @@ namespace SharedChannels.Samples.Chat;
 /// A database with concurrent writers (PostgreSQL, SQL Server) needs more care than an identity column.
 /// <para>
 /// Writers of this process take turns at a gate (<see cref="OpenForWriteAsync"/>) rather than in SQLite's busy handler,
-/// and everything one peer's message writes is one transaction (<see cref="PeerMessageTransaction"/>): see
+/// and everything one peer's message writes is one transaction (<see cref="Ports.SqliteInboundTransaction"/>): see
 /// benchmarks/SCENARIOS.md for what each of these changed.
 /// </para>
 /// </remarks>
-public sealed class ChatDatabase : IDisposable
+public sealed class ChatDatabase : IChatConnections, IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS users (
@@ -141,7 +141,7 @@ public sealed class ChatDatabase : IDisposable
     // Microsoft.Data.Sqlite retries only every 150 ms. The setting stays with the native connection when the pool hands
     // it out again, so it is applied once per native connection.
     // Durability is SQLite's default (synchronous = FULL: a commit waits for its fsync), so what the SDK answered OK
-    // for survives a power loss. A peer's message commits once (PeerMessageTransaction), which made that affordable.
+    // for survives a power loss. A peer's message commits once (SqliteInboundTransaction), which made that affordable.
     // The log is checkpointed in the background (WalCheckpoints), not by the commits.
     private const string ConnectionSettings = "PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0;";
 
@@ -184,19 +184,11 @@ public sealed class ChatDatabase : IDisposable
         return database;
     }
 
-    /// <summary>
-    /// Opens a pooled connection; while the SDK handles a peer's message, the connection of the message's transaction
-    /// instead (see <see cref="PeerMessageTransaction"/>), which is already in a transaction.
-    /// </summary>
+    /// <summary>Opens a pooled connection.</summary>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The open connection; dispose it when done.</returns>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken = default)
     {
-        if (PeerMessageTransaction.Find(this, cancellationToken) is { } peerMessage)
-        {
-            return await peerMessage.EnterAsync(cancellationToken);
-        }
-
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -212,9 +204,8 @@ public sealed class ChatDatabase : IDisposable
     }
 
     /// <summary>
-    /// Opens a connection for a write (or a transaction that writes): the one of the peer's message being applied, if
-    /// any (see <see cref="OpenConnectionAsync"/>), or else a pooled connection once the writers of this process ahead
-    /// of it are done. SQLite lets one writer in at a time; waiting here wakes the next one as soon as the previous one
+    /// Opens a pooled connection for a write (or a transaction that writes) once the writers of this process ahead of it
+    /// are done. SQLite lets one writer in at a time; waiting here wakes the next one as soon as the previous one
     /// is done, where waiting in SQLite's busy handler means sleeping in growing steps (up to 100 ms) and polling, which
     /// made the slowest posts of a steady stream take well over 100 ms.
     /// </summary>
@@ -223,11 +214,6 @@ public sealed class ChatDatabase : IDisposable
     /// <exception cref="TimeoutException">Another writer kept the database for 30 seconds.</exception>
     public async Task<SqliteConnection> OpenForWriteAsync(CancellationToken cancellationToken = default)
     {
-        if (PeerMessageTransaction.Find(this, cancellationToken) is { } peerMessage)
-        {
-            return await peerMessage.EnterAsync(cancellationToken);
-        }
-
         await WaitForWriterGateAsync(cancellationToken);
         var connection = new GatedConnection(_connectionString, _writerGate);
         try

@@ -40,7 +40,7 @@ internal static class ChatTables
         // System messages are this workspace's own notices: never synchronized, so not logged.
         if (logChange && post.Type != PostTypes.SharedChannelsSystemMessage)
         {
-            await AppendChangeAsync(db, post.ChannelId, ChangeKind.Post, fromPeer: post.RemoteId is not null, cancellationToken, postId: post.Id);
+            await AppendChangeAsync(db, post.ChannelId, ChangeKind.Post, cancellationToken, postId: post.Id);
         }
     }
 
@@ -85,7 +85,7 @@ internal static class ChatTables
             return;
         }
 
-        await AppendChangeAsync(db, reaction.ChannelId, ChangeKind.Reaction, fromPeer: reaction.RemoteId is not null, cancellationToken, postId: reaction.PostId, userId: reaction.UserId, emojiName: reaction.EmojiName);
+        await AppendChangeAsync(db, reaction.ChannelId, ChangeKind.Reaction, cancellationToken, postId: reaction.PostId, userId: reaction.UserId, emojiName: reaction.EmojiName);
     }
 
     public static Task<Reaction?> GetReactionAsync(SqliteConnection db, string postId, string userId, string emojiName, CancellationToken cancellationToken) =>
@@ -119,7 +119,7 @@ internal static class ChatTables
             return;
         }
 
-        await AppendChangeAsync(db, acknowledgement.ChannelId, ChangeKind.Acknowledgement, fromPeer: acknowledgement.RemoteId is not null, cancellationToken, postId: acknowledgement.PostId, userId: acknowledgement.UserId);
+        await AppendChangeAsync(db, acknowledgement.ChannelId, ChangeKind.Acknowledgement, cancellationToken, postId: acknowledgement.PostId, userId: acknowledgement.UserId);
     }
 
     public static Task<Acknowledgement?> GetAcknowledgementAsync(SqliteConnection db, string postId, string userId, CancellationToken cancellationToken) =>
@@ -164,7 +164,7 @@ internal static class ChatTables
             ? "INSERT INTO channel_members (channel_id, user_id) VALUES ($channel_id, $user_id) ON CONFLICT DO NOTHING;"
             : "DELETE FROM channel_members WHERE channel_id = $channel_id AND user_id = $user_id;";
         await db.ExecuteAsync(sql, cancellationToken, ("$channel_id", change.ChannelId), ("$user_id", change.UserId));
-        await AppendChangeAsync(db, change.ChannelId, ChangeKind.Membership, fromPeer: change.RemoteId is not null, cancellationToken, userId: change.UserId, isAdd: change.IsAdd, at: change.ChangeTime, remoteId: change.RemoteId);
+        await AppendChangeAsync(db, change.ChannelId, ChangeKind.Membership, cancellationToken, userId: change.UserId, isAdd: change.IsAdd, at: change.ChangeTime, remoteId: change.RemoteId);
     }
 
     /// <summary>The latest membership change of a user in a channel, from the change log.</summary>
@@ -268,7 +268,6 @@ internal static class ChatTables
         SqliteConnection db,
         string channelId,
         string kind,
-        bool fromPeer,
         CancellationToken cancellationToken,
         string? postId = null,
         string? userId = null,
@@ -285,12 +284,6 @@ internal static class ChatTables
             cancellationToken,
             ("$channel_id", channelId), ("$kind", kind), ("$post_id", postId), ("$user_id", userId),
             ("$emoji_name", emojiName), ("$is_add", isAdd), ("$at", at), ("$remote_id", remoteId));
-
-        // In a peer's message, the SDK is woken again for this channel once the whole message is committed.
-        if (db is PeerWriterConnection { Owner: { } peerMessage })
-        {
-            peerMessage.OnChannelChanged(channelId, fromPeer);
-        }
     }
 
     private static Post ReadPost(SqliteDataReader reader) => new()

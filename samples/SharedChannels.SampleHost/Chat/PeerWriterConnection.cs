@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace SharedChannels.Samples.Chat;
 
 /// <summary>
-/// The connection a <see cref="PeerMessageTransaction"/> writes through. It outlives the operations that use it: the
+/// The connection a <see cref="Ports.SqliteInboundTransaction"/> writes through. It outlives the operations that use it: the
 /// ports dispose what <see cref="ChatDatabase.OpenConnectionAsync"/> returns, which for this one does nothing; only
 /// <see cref="ChatDatabase"/> closes it. Kept open between messages, it also keeps its prepared statements
 /// (<see cref="SqliteExtensions"/>), so the statements a sync message repeats for every post are compiled once.
@@ -13,8 +13,8 @@ internal sealed class PeerWriterConnection(string connectionString) : SqliteConn
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private bool _closing;
 
-    /// <summary>Gets or sets the transaction using the connection now, if any.</summary>
-    public PeerMessageTransaction? Owner { get; set; }
+    /// <summary>Gets or sets the transaction of the peer's message using the connection now, if any.</summary>
+    public SqliteTransaction? CurrentTransaction { get; set; }
 
     /// <summary>Gets the cached command for <paramref name="sql"/>, without parameters, in the current transaction.</summary>
     public SqliteCommand Statement(string sql)
@@ -27,7 +27,7 @@ internal sealed class PeerWriterConnection(string connectionString) : SqliteConn
         }
 
         command.Parameters.Clear();
-        command.Transaction = Owner?.Transaction;
+        command.Transaction = CurrentTransaction;
         return command;
     }
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SharedChannels.Content;
 using SharedChannels.Samples.Chat;
-using SharedChannels.Storage;
-using SharedChannels.Sync;
 
 namespace SharedChannels.Samples.Ports;
 
@@ -12,18 +10,32 @@ namespace SharedChannels.Samples.Ports;
 /// the last <c>changes.seq</c> read; <see cref="ReadChangesAsync"/> returns the latest state of everything changed
 /// after it.
 /// </summary>
-/// <param name="database">The chat database.</param>
-/// <param name="sync">The sync engine, told about local membership changes the SDK makes (the admin joining a channel shared with this workspace).</param>
-/// <param name="sharedChannels">The SDK's record of shared channels, to know which channels are homed here.</param>
-public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSync sync, ISharedChannelStore sharedChannels) : IChannelContent
+public sealed class SqliteChannelContent : IChannelContent
 {
     // A page also ends after this many change rows, so one batch stays bounded whatever changed.
     private const int MaxChangesPerPage = 1000;
 
+    private readonly IChatConnections _database;
+    private readonly InboundTransactionContext? _inbound;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteChannelContent"/> class over pooled connections.</summary>
+    /// <param name="database">The chat database.</param>
+    public SqliteChannelContent(ChatDatabase database)
+        : this((IChatConnections)database, inbound: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteChannelContent"/> class writing in a peer message's transaction.</summary>
+    internal SqliteChannelContent(IChatConnections database, InboundTransactionContext? inbound)
+    {
+        _database = database;
+        _inbound = inbound;
+    }
+
     /// <inheritdoc />
     public async ValueTask<ChannelInfo?> GetChannelAsync(string channelId, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetChannelAsync(db, channelId, cancellationToken);
     }
 
@@ -31,14 +43,14 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask CreateChannelAsync(ChannelInfo channel, string teamId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenForWriteAsync(cancellationToken);
         await ChatTables.InsertChannelAsync(db, channel with { TeamId = teamId }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<string> GetLatestCursorAsync(string channelId, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         object? latest = await db.ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE channel_id = $channel_id;", cancellationToken, ("$channel_id", channelId));
         return Convert.ToInt64(latest, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
     }
@@ -47,7 +59,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask<ChannelChanges> ReadChangesAsync(string channelId, string? cursor, int maxPosts, CancellationToken cancellationToken = default)
     {
         long position = cursor is null ? 0 : long.Parse(cursor, CultureInfo.InvariantCulture);
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
 
         // One read transaction: the change rows and the items' latest state come from the same snapshot.
         using SqliteTransaction? snapshot = ChatDatabase.BeginTransactionUnlessShared(db, deferred: true);
@@ -150,7 +162,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     /// <inheritdoc />
     public async ValueTask<Post?> GetPostAsync(string postId, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetPostAsync(db, postId, cancellationToken);
     }
 
@@ -158,33 +170,32 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask<IReadOnlyDictionary<string, Post>> GetPostsAsync(IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(postIds);
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetPostsAsync(db, postIds, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<Reaction?> GetReactionAsync(string postId, string userId, string emojiName, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetReactionAsync(db, postId, userId, emojiName, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<MembershipChange?> GetLatestMembershipChangeAsync(string channelId, string userId, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetLatestMembershipChangeAsync(db, channelId, userId, cancellationToken);
     }
 
-    // Items from peers: stored, and logged in channels homed here so the SDK relays them to the other workspaces (the
-    // change is notified once the peer's message is committed, see PeerMessageTransactions). In a channel homed
-    // elsewhere they are not logged: the only workspace the SDK could send them to is their home, where they came from.
+    // Items from peers: stored, and put in the change log unless the SDK says it will never read them back (see
+    // IsLogged). Writes in a peer's message go through its transaction (SqliteInboundTransaction), committed by the SDK.
 
     /// <inheritdoc />
     public async ValueTask UpsertPostAsync(Post post, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(post);
-        bool log = await IsLoggedAsync(post.ChannelId, post.RemoteId, cancellationToken);
+        bool log = IsLogged(post.ChannelId, post.RemoteId);
         await WriteAsync(db => ChatTables.SavePostAsync(db, post, cancellationToken, log), cancellationToken);
     }
 
@@ -192,7 +203,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask UpsertReactionAsync(Reaction reaction, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reaction);
-        bool log = await IsLoggedAsync(reaction.ChannelId, reaction.RemoteId, cancellationToken);
+        bool log = IsLogged(reaction.ChannelId, reaction.RemoteId);
         await WriteAsync(db => ChatTables.SaveReactionAsync(db, reaction, cancellationToken, log), cancellationToken);
     }
 
@@ -200,7 +211,7 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     public async ValueTask UpsertAcknowledgementAsync(Acknowledgement acknowledgement, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(acknowledgement);
-        bool log = await IsLoggedAsync(acknowledgement.ChannelId, acknowledgement.RemoteId, cancellationToken);
+        bool log = IsLogged(acknowledgement.ChannelId, acknowledgement.RemoteId);
         await WriteAsync(db => ChatTables.SaveAcknowledgementAsync(db, acknowledgement, cancellationToken, log), cancellationToken);
     }
 
@@ -209,38 +220,18 @@ public sealed class SqliteChannelContent(ChatDatabase database, SharedChannelSyn
     {
         ArgumentNullException.ThrowIfNull(change);
         await WriteAsync(db => ChatTables.ApplyMembershipAsync(db, change, cancellationToken), cancellationToken);
-        if (change.RemoteId is null)
-        {
-            // A local change (made by the SDK on this workspace's behalf): send it like any other.
-            sync.NotifyChannelChanged(change.ChannelId);
-        }
     }
 
-    /// <summary>Whether an item goes into the change log: always when it is this workspace's own, a peer's only in a channel homed here.</summary>
-    private async ValueTask<bool> IsLoggedAsync(string channelId, string? remoteId, CancellationToken cancellationToken)
-    {
-        if (remoteId is null)
-        {
-            return true;
-        }
-
-        // Asked once per channel and peer message (which holds the answer), not once per item.
-        PeerMessageTransaction? message = PeerMessageTransaction.Find(database, cancellationToken);
-        if (message?.TryGetHomedHere(channelId, out bool known) == true)
-        {
-            return known;
-        }
-
-        // Not shared (any more): logged, as a local channel's items are.
-        bool homedHere = await sharedChannels.GetChannelAsync(channelId, cancellationToken) is not { IsHome: false };
-        message?.SetHomedHere(channelId, homedHere);
-        return homedHere;
-    }
+    /// <summary>
+    /// Whether an item goes into the change log: always when it is this workspace's own; a peer's unless the SDK said it
+    /// never reads it back (a channel homed on that peer: the only workspace it could go to is the one it came from).
+    /// </summary>
+    private bool IsLogged(string channelId, string? remoteId) => remoteId is null || _inbound?.RecordsChanges(channelId) != false;
 
     private async Task WriteAsync(Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
     {
-        // While the SDK applies a peer's message, its transaction covers the write (see PeerMessageTransaction).
-        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
+        // In a peer message's transaction (SqliteInboundTransaction) the transaction covers the write.
+        await using SqliteConnection db = await _database.OpenForWriteAsync(cancellationToken);
         using SqliteTransaction? transaction = ChatDatabase.BeginTransactionUnlessShared(db, deferred: false);
         await write(db);
         if (transaction is not null)

@@ -14,24 +14,41 @@ namespace SharedChannels.Samples.Ports;
 /// <see cref="ChatUser.LastPictureUpdate"/> is when its image was last set, which tells the SDK to send a local user's
 /// new image to peers.
 /// </para>
-/// <param name="database">The chat database.</param>
-/// <param name="blobs">Where the image bytes are.</param>
-/// <param name="timeProvider">The clock.</param>
-public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs, TimeProvider timeProvider) : IUserDirectory
+public sealed class SqliteUserDirectory : IUserDirectory
 {
-    private readonly BlobStore _images = blobs.Images;
+    private readonly IChatConnections _database;
+    private readonly BlobStore _images;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteUserDirectory"/> class over pooled connections.</summary>
+    /// <param name="database">The chat database.</param>
+    /// <param name="blobs">Where the image bytes are.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs, TimeProvider timeProvider)
+        : this((IChatConnections)database, blobs, timeProvider)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteUserDirectory"/> class writing in a peer message's transaction.</summary>
+    internal SqliteUserDirectory(IChatConnections database, SampleBlobs blobs, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _database = database;
+        _images = blobs.Images;
+        _timeProvider = timeProvider;
+    }
 
     /// <inheritdoc />
     public async ValueTask<ChatUser?> GetUserAsync(string userId, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.GetUserAsync(db, userId, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<ChatUser?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.FindUserByUsernameAsync(db, username, cancellationToken);
     }
 
@@ -39,14 +56,14 @@ public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs
     public async ValueTask UpsertRemoteUserAsync(ChatUser user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenForWriteAsync(cancellationToken);
         await ChatTables.SaveUserAsync(db, user, isAdmin: false, cancellationToken);
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ChatUser>> ListLocalUsersAsync(DateTimeOffset updatedAfter, string afterUserId, int maxCount, CancellationToken cancellationToken = default)
     {
-        await using SqliteConnection db = await database.OpenConnectionAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken);
         return await ChatTables.ListLocalUsersAsync(db, updatedAfter, afterUserId, maxCount, cancellationToken);
     }
 
@@ -54,7 +71,7 @@ public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs
     public async ValueTask SetStatusAsync(UserStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
+        await using SqliteConnection db = await _database.OpenForWriteAsync(cancellationToken);
         await db.ExecuteAsync(
             """
             INSERT INTO statuses (user_id, status, manual, last_activity_at, dnd_end_time)
@@ -71,7 +88,7 @@ public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs
     public async ValueTask<ReadOnlyMemory<byte>?> GetProfileImageAsync(string userId, CancellationToken cancellationToken = default)
     {
         string? storageName;
-        await using (SqliteConnection db = await database.OpenConnectionAsync(cancellationToken))
+        await using (SqliteConnection db = await _database.OpenConnectionAsync(cancellationToken))
         {
             storageName = await ChatTables.GetProfileImageStorageNameAsync(db, userId, cancellationToken);
         }
@@ -95,9 +112,9 @@ public sealed class SqliteUserDirectory(ChatDatabase database, SampleBlobs blobs
     {
         string storageName = await _images.SaveAsync(image, cancellationToken);
         string? previous;
-        await using (SqliteConnection db = await database.OpenForWriteAsync(cancellationToken))
+        await using (SqliteConnection db = await _database.OpenForWriteAsync(cancellationToken))
         {
-            DateTimeOffset now = DateTimeOffset.FromUnixTimeMilliseconds(timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            DateTimeOffset now = DateTimeOffset.FromUnixTimeMilliseconds(_timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             previous = await ChatTables.SetProfileImageAsync(db, userId, storageName, now, cancellationToken);
         }
 
