@@ -104,6 +104,7 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
         services.TryAddSingleton(sp => new InboundTransactions(sp.GetRequiredService<HostPorts>(), sp.GetService<IInboundTransactionFactory>()));
+        services.TryAddSingleton<InboundGroupCommit>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());
         services.TryAddSingleton<FileReceiver>();

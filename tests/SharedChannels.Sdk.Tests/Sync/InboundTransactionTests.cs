@@ -116,6 +116,107 @@ public sealed class InboundTransactionTests
         }
     }
 
+    [Test]
+    public async Task GroupCommit_PipelinedMessagesOfOneConnection_ShareATransactionAndAreAnsweredOnlyAfterItsCommit()
+    {
+        BufferingTransactions? transactions = null;
+        await using SharedChannelPair pair = await SharedChannelPair.StartAsync(
+            homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (2, 2, 4),
+            remoteServices: services => services.AddSingleton<IInboundTransactionFactory>(sp =>
+                transactions = new BufferingTransactions(sp.GetRequiredService<InMemoryChatContent>()) { MaxMessagesPerTransaction = 8 }));
+
+        // Alice's first post introduces her to the remote; pages that only refer to known users may overtake each other.
+        string first = pair.NewId();
+        pair.Home.Content.CreatePost(first, Channel, SharedChannelPair.Alice, "first");
+        await pair.SettleAsync();
+        string? cursorBefore = await pair.CursorAsync();
+        int begunBefore = transactions!.Begun;
+        var commitEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        transactions.BeforeCommit = async () =>
+        {
+            commitEntered.TrySetResult();
+            await releaseCommit.Task;
+        };
+
+        // Two posts per message, four messages in flight: the first is held in its commit while the other three arrive.
+        List<string> ids = await pair.WriteBacklogAsync(8);
+        int attemptedBefore = pair.HomeTransport.Attempted.Count;
+        pair.Home.Sync.NotifyChannelChanged(Channel);
+        await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => pair.HomeTransport.Attempted.Count - attemptedBefore >= 4, () => $"attempted {pair.HomeTransport.Attempted.Count - attemptedBefore}: " + string.Join(" | ", pair.HomeTransport.Attempted.Select(a => string.Join(",", a.PostIds))) + " maxInFlight " + pair.HomeTransport.MaxInFlight);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await pair.CursorAsync(), Is.EqualTo(cursorBefore), "nothing is acknowledged while its commit is pending");
+            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(new[] { first }), "nothing of the held messages is visible");
+        }
+
+        transactions.BeforeCommit = null;
+        releaseCommit.SetResult();
+        await pair.SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(first)), "each post once, in order");
+            Assert.That(transactions.Begun - begunBefore, Is.LessThan(4), "at least one transaction carried several of the 4 messages");
+            Assert.That(transactions.LargestGroup, Is.GreaterThan(2).And.LessThanOrEqualTo(8), "posts of more than one message in one commit");
+            Assert.That(await pair.CursorAsync(), Is.EqualTo(await pair.LatestCursorAsync()));
+        }
+    }
+
+    [Test]
+    public async Task GroupCommit_OneMessageOfAGroupFails_TheOthersAreCommittedAndTheFailedOneIsResent()
+    {
+        BufferingTransactions? transactions = null;
+        await using SharedChannelPair pair = await SharedChannelPair.StartAsync(
+            homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (2, 2, 4),
+            remoteServices: services => services.AddSingleton<IInboundTransactionFactory>(sp =>
+                transactions = new BufferingTransactions(sp.GetRequiredService<InMemoryChatContent>()) { MaxMessagesPerTransaction = 8 }));
+
+        // Alice's first post introduces her to the remote; pages that only refer to known users may overtake each other.
+        string first = pair.NewId();
+        pair.Home.Content.CreatePost(first, Channel, SharedChannelPair.Alice, "first");
+        await pair.SettleAsync();
+        var releaseCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commitEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        transactions!.BeforeCommit = async () =>
+        {
+            commitEntered.TrySetResult();
+            await releaseCommit.Task;
+        };
+        int failures = 0;
+        transactions.FailOnPost = post => post.Message == "backlog 2" && Interlocked.Increment(ref failures) == 1;
+
+        List<string> ids = await pair.WriteBacklogAsync(8);
+        int attemptedBefore = pair.HomeTransport.Attempted.Count;
+        pair.Home.Sync.NotifyChannelChanged(Channel);
+        await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => pair.HomeTransport.Attempted.Count - attemptedBefore >= 4);
+        transactions.BeforeCommit = null;
+        releaseCommit.SetResult();
+        await pair.SettleAsync();
+        pair.Time.Advance(TimeSpan.FromMinutes(6));
+        await pair.SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failures, Is.GreaterThanOrEqualTo(1), "the failure happened");
+            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(first)), "each post once, in order, the failed one after its resend");
+            Assert.That(transactions.Disposed, Is.EqualTo(transactions.Begun), "every transaction ended, the failed one without its commit");
+            Assert.That(transactions.Committed, Is.LessThan(transactions.Begun), "one transaction was not committed");
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
+    {
+        DateTimeOffset giveUp = TimeProvider.System.GetUtcNow().AddSeconds(30);
+        while (!condition())
+        {
+            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(giveUp), () => "timed out; " + describe?.Invoke());
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
+        }
+    }
+
     /// <summary>
     /// A host transaction in memory: writes are kept until <see cref="IInboundTransaction.CommitAsync"/> applies them to
     /// the workspace's content, and dropped when the transaction is disposed without a commit. Reads go to the content
@@ -127,10 +228,16 @@ public sealed class InboundTransactionTests
         private int _committed;
         private int _disposed;
         private int _postsWritten;
+        private int _largestGroup;
 
         public InMemoryChatContent Content { get; } = content;
 
         public Func<Post, bool>? FailOnPost { get; set; }
+
+        public int MaxMessagesPerTransaction { get; init; } = 1;
+
+        /// <summary>Gets the most posts one committed transaction stored, which is the most messages it carried here (one post each).</summary>
+        public int LargestGroup => Volatile.Read(ref _largestGroup);
 
         /// <summary>Gets or sets what each commit awaits before it applies the writes.</summary>
         public Func<Task>? BeforeCommit { get; set; }
@@ -159,6 +266,9 @@ public sealed class InboundTransactionTests
         private sealed class Transaction(BufferingTransactions owner) : IInboundTransaction
         {
             private readonly List<Func<ValueTask>> _writes = [];
+            private int _postsInThis;
+
+            public void CountPost() => Interlocked.Increment(ref _postsInThis);
 
             public IChannelContent Content => field ??= new Writes(owner, this);
 
@@ -174,6 +284,12 @@ public sealed class InboundTransactionTests
                 foreach (Func<ValueTask> write in _writes)
                 {
                     await write();
+                }
+
+                int posts = Volatile.Read(ref _postsInThis);
+                int largest;
+                while (posts > (largest = Volatile.Read(ref owner._largestGroup)) && Interlocked.CompareExchange(ref owner._largestGroup, posts, largest) != largest)
+                {
                 }
 
                 _writes.Clear();
@@ -218,6 +334,7 @@ public sealed class InboundTransactionTests
                 }
 
                 Interlocked.Increment(ref owner._postsWritten);
+                transaction.CountPost();
                 return Buffer(() => Inner.UpsertPostAsync(post, cancellationToken));
             }
 

@@ -57,6 +57,12 @@ internal sealed class InboundUnitOfWork : IAsyncDisposable
 /// <param name="transactions">The host's transactions, if it registered them.</param>
 internal sealed class InboundTransactions(HostPorts host, IInboundTransactionFactory? transactions)
 {
+    /// <summary>The most messages one transaction may carry, whatever the host says: a failure costs at most this many re-applies.</summary>
+    internal const int MaxGroupSize = 256;
+
+    /// <summary>Gets how many messages of one connection one transaction may carry (1 without host transactions).</summary>
+    public int MaxMessagesPerTransaction { get; } = transactions is null ? 1 : Math.Clamp(transactions.MaxMessagesPerTransaction, 1, MaxGroupSize);
+
     /// <summary>Begins the unit of work of a message from <paramref name="connectionId"/>.</summary>
     public ValueTask<InboundUnitOfWork> BeginAsync(string connectionId, CancellationToken cancellationToken) =>
         InboundUnitOfWork.BeginAsync(host, transactions, connectionId, cancellationToken);

@@ -18,13 +18,14 @@ namespace SharedChannels.Sync.Internal;
 /// back with its reason and changes nothing; applying the same message twice gives the same state.
 /// </summary>
 /// <remarks>
-/// A message's writes are one unit of work (<see cref="InboundUnitOfWork"/>: the host's transaction when it has one),
-/// committed before the peer is answered. Then, at the channel's home only, the workers of the channel's other
+/// A message's writes are one unit of work (<see cref="InboundUnitOfWork"/>: the host's transaction when it has one,
+/// possibly shared with other messages of the connection, see <see cref="InboundGroupCommit"/>), committed before the
+/// peer is answered. Then, at the channel's home only, the workers of the channel's other
 /// connections are woken to relay what it applied; a peer's items are never sent back to it.
 /// </remarks>
 internal sealed class SyncReceiver(
     ISharedChannelStore channels,
-    InboundTransactions transactions,
+    InboundGroupCommit commits,
     SharedChannelSync sync,
     IOptionsMonitor<SharedChannelsOptions> options,
     ILogger<SyncReceiver> logger) : IFrameHandler
@@ -56,21 +57,22 @@ internal sealed class SyncReceiver(
             throw new SharedChannelsException(SharedChannelsErrorCode.Forbidden, SharingMessages.ChannelNoLongerSharedError);
         }
 
-        InboundApplyContext context;
-        InboundUnitOfWork work = await transactions.BeginAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        await using (work.ConfigureAwait(false))
+        // Applied again in a new transaction when another message of the same transaction failed (see InboundGroupCommit).
+        InboundApplyContext context = null!;
+        async Task ApplyAsync(InboundUnitOfWork work, CancellationToken token)
         {
             // The relay rule: only the home sends a peer's items on (to the channel's other connections).
             work.Context.SetRecordsChanges(channelId, channel.IsHome);
             context = new InboundApplyContext(frame.Connection, channelId, readOnlyForSender: remote?.ReadOnly == true, message.MentionTransforms, work, options.CurrentValue, logger);
-            await InboundUserApplier.ApplyAsync(context, message.Users, cancellationToken).ConfigureAwait(false);
-            await InboundPostApplier.ApplyAsync(context, message.Posts, cancellationToken).ConfigureAwait(false);
-            await InboundReactionApplier.ApplyAsync(context, message.Reactions, cancellationToken).ConfigureAwait(false);
-            await InboundAcknowledgementApplier.ApplyAsync(context, message.Acknowledgements, cancellationToken).ConfigureAwait(false);
-            await InboundStatusApplier.ApplyAsync(context, message.Statuses, cancellationToken).ConfigureAwait(false);
-            await InboundMembershipApplier.ApplyAsync(context, message.MembershipChanges, cancellationToken).ConfigureAwait(false);
-            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await InboundUserApplier.ApplyAsync(context, message.Users, token).ConfigureAwait(false);
+            await InboundPostApplier.ApplyAsync(context, message.Posts, token).ConfigureAwait(false);
+            await InboundReactionApplier.ApplyAsync(context, message.Reactions, token).ConfigureAwait(false);
+            await InboundAcknowledgementApplier.ApplyAsync(context, message.Acknowledgements, token).ConfigureAwait(false);
+            await InboundStatusApplier.ApplyAsync(context, message.Statuses, token).ConfigureAwait(false);
+            await InboundMembershipApplier.ApplyAsync(context, message.MembershipChanges, token).ConfigureAwait(false);
         }
+
+        await commits.ApplyAsync(connectionId, ApplyAsync, grouped: true, cancellationToken).ConfigureAwait(false);
 
         Log.BatchApplied(logger, channelId, connectionId, message.Posts?.Count ?? 0, message.Reactions?.Count ?? 0, context.Response.UsersSyncd.Count, context.Response.ItemErrors?.Count ?? 0);
         if (context.Changed && channel.IsHome)
@@ -95,14 +97,14 @@ internal sealed class SyncReceiver(
             throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "A global user sync message carries only users: it must not contain posts, reactions, acknowledgements, statuses or memberships.");
         }
 
-        InboundApplyContext context;
-        InboundUnitOfWork work = await transactions.BeginAsync(frame.Connection.RemoteId, cancellationToken).ConfigureAwait(false);
-        await using (work.ConfigureAwait(false))
+        InboundApplyContext context = null!;
+        async Task ApplyAsync(InboundUnitOfWork work, CancellationToken token)
         {
             context = new InboundApplyContext(frame.Connection, string.Empty, readOnlyForSender: false, mentionTransforms: null, work, options.CurrentValue, logger);
-            await InboundUserApplier.ApplyAsync(context, message.Users, cancellationToken).ConfigureAwait(false);
-            await work.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await InboundUserApplier.ApplyAsync(context, message.Users, token).ConfigureAwait(false);
         }
+
+        await commits.ApplyAsync(frame.Connection.RemoteId, ApplyAsync, grouped: false, cancellationToken).ConfigureAwait(false);
 
         Log.BatchApplied(logger, "(global user sync)", frame.Connection.RemoteId, 0, 0, context.Response.UsersSyncd.Count, context.Response.ItemErrors?.Count ?? 0);
         return JsonSerializer.SerializeToElement(context.Response, WireJsonContext.Default.SyncResponseDto);
