@@ -70,6 +70,9 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
     /// <summary>Raised when a peer refuses an item this workspace sent (the cursor moves on; the item is reported, not retried).</summary>
     public event EventHandler<SyncItemRejectedEventArgs>? ItemRejected;
 
+    /// <summary>Gets the engine behind the facade, or <see langword="null"/> for an instance made for mocking (for tests).</summary>
+    internal SyncRouter? Router => _router;
+
     /// <remarks>A channel held until a peer has our answer (<see cref="HoldUntilAnswered"/>) is waiting on the peer, like a retry delay.</remarks>
     internal bool IsIdle => _router?.IsIdle ?? true;
 

@@ -59,6 +59,12 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
         _logger = logger;
     }
 
+    /// <summary>Gets the statuses waiting per connection (for tests).</summary>
+    internal StatusOutbox Statuses => _statuses;
+
+    /// <summary>Gets the attachment sender, which remembers the files sent per connection (for tests).</summary>
+    internal AttachmentSender Attachments => _attachments;
+
     /// <summary>Gets whether no routing is running and every worker is waiting for changes or for a retry delay.</summary>
     /// <remarks>A channel held until a peer has our answer is waiting on the peer, like a retry delay.</remarks>
     public bool IsIdle => Volatile.Read(ref _routing) == 0 && _workers.Values.All(w => w.IsIdle);
