@@ -78,6 +78,9 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
         services.TryAddSingleton(sp => new HostPorts(sp));
+
+        // Internal: tests replace the retry delays (and their jitter) to see the same delays on every run.
+        services.TryAddSingleton<IRetryDelays>(_ => new ExponentialRetryDelays());
         services.TryAddSingleton(sp => new SharedChannelSync(
             sp.GetRequiredService<ISharedChannelStore>(),
             sp.GetRequiredService<IConnectionStore>(),
@@ -86,6 +89,7 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IRetryDelays>(),
             sp.GetRequiredService<ILogger<SharedChannelSync>>()));
         services.TryAddSingleton(sp => new ChannelSharing(
             sp.GetRequiredService<ISharedChannelStore>(),

@@ -24,7 +24,9 @@ namespace SharedChannels.Sync.Internal;
 /// <see cref="SdkPeerChunkBytes"/>, each kept by the receiver; the next attempt announces the same upload id, the
 /// receiver answers with the offset reached (<c>file_offset</c>), and the rest is sent from there. A receiver that refuses the repeated id (Mattermost stores upload sessions under a unique id) is sent the
 /// whole file under a new id. What was sent is remembered in memory only: after a restart, a peer is asked again and
-/// answers that it has the file (<c>sdk_file_exists</c>), or Mattermost receives it once more.
+/// answers that it has the file (<c>sdk_file_exists</c>), or Mattermost receives it once more. The memory is bounded
+/// (<see cref="MaxFilesRememberedPerConnection"/> per connection, least recently used forgotten first) and dropped with
+/// the connection's worker (<see cref="Forget"/>); a file forgotten is asked about again in the same way.
 /// </remarks>
 internal sealed class AttachmentSender(
     HostPorts host,
@@ -39,7 +41,10 @@ internal sealed class AttachmentSender(
     /// </summary>
     internal const int SdkPeerChunkBytes = 1024 * 1024;
 
-    private readonly ConcurrentDictionary<(string ConnectionId, string FileId), bool> _filesSent = new();
+    /// <summary>How many files sent to one connection are remembered (the least recently used are forgotten, then asked about again).</summary>
+    internal const int MaxFilesRememberedPerConnection = 10_000;
+
+    private readonly ConcurrentDictionary<string, RecentIds> _filesSent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string ConnectionId, string FileId), string> _interrupted = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string UserId), DateTimeOffset> _imagesSent = new();
 
@@ -59,7 +64,7 @@ internal sealed class AttachmentSender(
         var pending = new List<FileAttachment>();
         foreach (string fileId in posts.Where(p => p.DeleteAt == 0).SelectMany(p => p.FileIds ?? []).Distinct(StringComparer.Ordinal))
         {
-            if (!_filesSent.ContainsKey((connection.RemoteId, fileId)) &&
+            if (!FilesSentTo(connection.RemoteId).Contains(fileId) &&
                 await files.GetFileAsync(fileId, cancellationToken).ConfigureAwait(false) is { } file &&
                 file.RemoteId != connection.RemoteId)
             {
@@ -125,6 +130,26 @@ internal sealed class AttachmentSender(
         }
     }
 
+    /// <summary>Forgets what was sent to a connection (its worker stopped), and uploads interrupted toward it.</summary>
+    public void Forget(string connectionId)
+    {
+        _filesSent.TryRemove(connectionId, out _);
+        foreach ((string ConnectionId, string FileId) key in _interrupted.Keys.Where(k => k.ConnectionId == connectionId))
+        {
+            _interrupted.TryRemove(key, out _);
+        }
+
+        foreach ((string ConnectionId, string UserId) key in _imagesSent.Keys.Where(k => k.ConnectionId == connectionId))
+        {
+            _imagesSent.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Gets how many files sent to a connection are remembered (for tests).</summary>
+    internal int FilesRemembered(string connectionId) => _filesSent.TryGetValue(connectionId, out RecentIds? sent) ? sent.Count : 0;
+
+    private RecentIds FilesSentTo(string connectionId) => _filesSent.GetOrAdd(connectionId, static _ => new RecentIds(MaxFilesRememberedPerConnection));
+
     private async Task<bool> SendUsersAsync(ConnectionRecord connection, SyncMsgDto message, Action<SyncResponseDto> report, CancellationToken cancellationToken)
     {
         var users = new SyncMsgDto { Id = RemoteIds.NewId(), ChannelId = message.ChannelId, Users = message.Users };
@@ -165,7 +190,7 @@ internal sealed class AttachmentSender(
         {
             // Refused and reported, or the peer has the file already.
             _interrupted.TryRemove(key, out _);
-            _filesSent[key] = true;
+            FilesSentTo(connection.RemoteId).Add(file.Id);
             return;
         }
 
@@ -213,7 +238,7 @@ internal sealed class AttachmentSender(
             report(new SyncResponseDto { ItemErrors = [new ItemErrorDto { Kind = "file", Id = file.Id, Reason = reason }] });
         }
 
-        _filesSent[key] = true;
+        FilesSentTo(connection.RemoteId).Add(file.Id);
     }
 
     /// <summary>

@@ -3,13 +3,11 @@ namespace SharedChannels.Sync.Internal;
 /// <summary>
 /// The outbound queue of one connection, drained by its own loop: a slow or dead peer only ever delays itself.
 /// Pending channels coalesce (a channel changed ten times is synced once, from its cursor). Failures back off
-/// exponentially with jitter, capped; <see cref="ResetBackoff"/> retries at once when the peer is back.
+/// as <see cref="IRetryDelays"/> says (by default exponentially with jitter, capped); <see cref="ResetBackoff"/> retries at
+/// once when the peer is back. One loop at most drains the queue, however many callers start it at once.
 /// </summary>
 internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
 {
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
-
     private readonly object _gate = new();
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
@@ -19,15 +17,17 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
     private readonly Action<string, int, TimeSpan, Exception> _onFailure;
     private readonly Action _onIdle;
     private readonly TimeProvider _timeProvider;
+    private readonly IRetryDelays _delays;
     private CancellationTokenSource? _backoff;
     private int _attempt;
     private bool _busy;
     private Task? _loop;
 
-    public RemoteWorker(string connectionId, TimeProvider timeProvider, Func<string, CancellationToken, Task<bool>> syncChannel, Action<string, int, TimeSpan, Exception> onFailure, Action onIdle)
+    public RemoteWorker(string connectionId, TimeProvider timeProvider, IRetryDelays delays, Func<string, CancellationToken, Task<bool>> syncChannel, Action<string, int, TimeSpan, Exception> onFailure, Action onIdle)
     {
         ConnectionId = connectionId;
         _timeProvider = timeProvider;
+        _delays = delays;
         _syncChannel = syncChannel;
         _onFailure = onFailure;
         _onIdle = onIdle;
@@ -47,7 +47,29 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
         }
     }
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+    /// <summary>
+    /// Gets how the loop is started: on the thread pool. Replaced only by tests, to hold a start open while other
+    /// callers race to start the same worker.
+    /// </summary>
+    internal Func<Func<Task>, Task> LoopStarter { get; init; } = static run => Task.Run(run);
+
+    /// <summary>Starts the loop unless it runs already; safe to call from any number of threads at once.</summary>
+    public void Start()
+    {
+        if (Volatile.Read(ref _loop) is not null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_loop is null)
+            {
+                CancellationToken stopping = _stopping.Token;
+                Volatile.Write(ref _loop, LoopStarter(() => RunAsync(stopping)));
+            }
+        }
+    }
 
     public void Enqueue(string channelId)
     {
@@ -96,11 +118,17 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        Task? loop;
+        lock (_gate)
+        {
+            loop = _loop;
+        }
+
+        if (loop is not null)
         {
             try
             {
-                await _loop.ConfigureAwait(false);
+                await loop.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -166,14 +194,12 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
     private async Task BackOffAsync(string channelId, Exception failure, CancellationToken stopping)
     {
         TimeSpan delay;
+        int attempt;
         CancellationTokenSource backoff;
         lock (_gate)
         {
-            _attempt++;
-            double capped = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(_attempt - 1, 20)));
-
-            // "Equal jitter": at least half the delay, so retries spread out without collapsing to zero.
-            delay = TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
+            attempt = ++_attempt;
+            delay = _delays.GetDelay(attempt);
             _backoff = backoff = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             if (_pending.Add(channelId))
             {
@@ -183,7 +209,7 @@ internal sealed class RemoteWorker : IAsyncDisposable, IDisposable
             _busy = false;
         }
 
-        _onFailure(channelId, _attempt, delay, failure);
+        _onFailure(channelId, attempt, delay, failure);
         _onIdle();
         try
         {
