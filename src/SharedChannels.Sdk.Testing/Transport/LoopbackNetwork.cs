@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using SharedChannels.Transport;
 
-namespace SharedChannels.Transport.InMemory;
+namespace SharedChannels.Testing;
 
 /// <summary>
 /// An in-process network connecting several SDK instances by site URL, for tests and demos. Requests cross it
@@ -68,7 +69,7 @@ public sealed class LoopbackNetwork
             SignatureTimestamp = request.SignatureTimestamp,
         };
         RemoteResponse response = await dispatcher().DispatchAsync(copy, cancellationToken).ConfigureAwait(false);
-        RemoteResponse delivered = response with { Body = response.Body.ToArray(), AfterSent = null };
+        var delivered = new RemoteResponse(response.StatusCode, response.Body.ToArray());
         response.MarkSent();
         return delivered;
     }
