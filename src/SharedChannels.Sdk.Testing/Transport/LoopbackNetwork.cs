@@ -81,7 +81,9 @@ public sealed class LoopbackNetwork
             Signature = request.Signature,
             SignatureTimestamp = request.SignatureTimestamp,
         };
-        RemoteResponse response = await handler(copy, cancellationToken).ConfigureAwait(false);
+
+        // The sender stops waiting when cancelled, whether or not the receiver notices (as a client closing its connection).
+        RemoteResponse response = await handler(copy, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         var delivered = new RemoteResponse(response.StatusCode, response.Body.ToArray());
         response.MarkSent();
         return delivered;
