@@ -1,11 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
-using SharedChannels.Transport;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
