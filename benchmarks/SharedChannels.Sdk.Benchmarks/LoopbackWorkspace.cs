@@ -1,14 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SharedChannels.Connections;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
 using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
+using SharedChannels.Testing;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Benchmarks;
 

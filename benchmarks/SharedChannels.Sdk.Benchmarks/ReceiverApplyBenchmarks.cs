@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;
 

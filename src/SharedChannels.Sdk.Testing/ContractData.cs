@@ -12,6 +12,12 @@ internal static class ContractData
     /// <summary>A fixed time, <paramref name="minutes"/> after an arbitrary origin, with millisecond precision.</summary>
     public static DateTimeOffset Time(int minutes) => Origin.AddMinutes(minutes);
 
+    /// <summary>
+    /// A Mattermost-shaped id (26 lower-case letters and digits), distinct for each <paramref name="prefix"/> and
+    /// <paramref name="n"/>: <c>Id("post", 3)</c> is <c>post3xxxxxxxxxxxxxxxxxxxxx</c>.
+    /// </summary>
+    public static string Id(string prefix, int n) => (prefix + n.ToString(System.Globalization.CultureInfo.InvariantCulture)).PadRight(26, 'x');
+
     /// <summary>A connection with every optional field set to something other than its default.</summary>
     public static ConnectionRecord FullConnection(string remoteId, string name, int createdMinute = 0) => new()
     {

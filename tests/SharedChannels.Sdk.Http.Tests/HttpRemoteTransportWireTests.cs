@@ -7,6 +7,7 @@ using SharedChannels.Http.Tests.TestSupport;
 using SharedChannels.Identity;
 using SharedChannels.Invitations;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Http.Tests;
 

@@ -1,15 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
-using SharedChannels.Sync;
-using SharedChannels.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
-using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,25 +19,6 @@ public static class SharedChannelsBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionStore, InMemoryConnectionStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ISharedChannelStore, InMemorySharedChannelStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ISyncStateStore, InMemorySyncStateStore>());
-        return builder;
-    }
-
-    /// <summary>
-    /// Sends over <paramref name="network"/> and attaches this workspace to it under
-    /// <see cref="SharedChannels.SharedChannelsOptions.SiteUrl"/> when the host starts.
-    /// </summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="network">The in-process network shared by the workspaces.</param>
-    /// <returns>The builder.</returns>
-    public static ISharedChannelsBuilder UseLoopbackTransport(this ISharedChannelsBuilder builder, LoopbackNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(network);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IRemoteTransport>(new LoopbackTransport(network)));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LoopbackAttachment>(sp => new LoopbackAttachment(
-            network,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SharedChannels.SharedChannelsOptions>>(),
-            sp.GetRequiredService<RemoteFrameDispatcher>)));
         return builder;
     }
 
@@ -121,27 +96,6 @@ public static class SharedChannelsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IEmojiCatalog, TCatalog>());
         builder.Services.TryAddSingleton<EmojiFallback>();
-        return builder;
-    }
-
-    /// <summary>
-    /// Uses an <see cref="InMemoryChatContent"/> for every host port (content, users, system messages, emoji,
-    /// files) and forwards its local changes to <see cref="SharedChannelSync.NotifyChannelChanged"/>: for tests and demos.
-    /// </summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="content">The in-memory workspace.</param>
-    /// <returns>The builder.</returns>
-    public static ISharedChannelsBuilder UseInMemoryContent(this ISharedChannelsBuilder builder, InMemoryChatContent content)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(content);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelContent>(content));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IUserDirectory>(content));
-        builder.Services.Replace(ServiceDescriptor.Singleton<ISystemMessages>(content));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IEmojiCatalog>(content));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IFileContent>(content));
-        builder.Services.TryAddSingleton<EmojiFallback>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryContentNotifier>(sp => new InMemoryContentNotifier(content, sp.GetRequiredService<SharedChannelSync>())));
         return builder;
     }
 

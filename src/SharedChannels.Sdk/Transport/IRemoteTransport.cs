@@ -2,7 +2,7 @@ namespace SharedChannels.Transport;
 
 /// <summary>
 /// Transport port: delivers a request to a peer workspace and returns its answer. The HTTP transport
-/// (<c>SharedChannels.Sdk.Http</c>) speaks Mattermost's endpoints; <see cref="InMemory.LoopbackNetwork"/>
+/// (<c>SharedChannels.Sdk.Http</c>) speaks Mattermost's endpoints; <c>LoopbackNetwork</c> (<c>SharedChannels.Sdk.Testing</c>)
 /// connects SDK instances in one process.
 /// </summary>
 /// <remarks>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SharedChannels.Identity;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Http.Tests.Builder;
 

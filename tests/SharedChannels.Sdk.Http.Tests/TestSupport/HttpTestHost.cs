@@ -11,6 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Http.Tests.TestSupport;
 

@@ -1,5 +1,5 @@
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Sqlite.Tests.Chaos;
 

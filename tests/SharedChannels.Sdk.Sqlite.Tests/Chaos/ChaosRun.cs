@@ -3,9 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
+using SharedChannels.Testing;
 using SharedChannels.Testing.Chaos;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Sqlite.Tests.Chaos;
 

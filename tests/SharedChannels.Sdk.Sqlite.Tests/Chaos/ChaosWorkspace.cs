@@ -6,13 +6,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
 using SharedChannels.Sharing;
 using SharedChannels.Sync;
+using SharedChannels.Testing;
 using SharedChannels.Testing.Chaos;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Sqlite.Tests.Chaos;
 

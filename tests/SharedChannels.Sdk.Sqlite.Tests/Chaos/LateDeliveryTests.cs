@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Content;
+using SharedChannels.Testing;
 using SharedChannels.Testing.Chaos;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Sqlite.Tests.Chaos;
 

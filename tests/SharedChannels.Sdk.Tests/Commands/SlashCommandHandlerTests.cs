@@ -4,11 +4,10 @@ using Moq;
 using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
 using SharedChannels.Sharing;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Commands;
 

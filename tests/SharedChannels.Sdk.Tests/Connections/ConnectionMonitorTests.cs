@@ -4,8 +4,8 @@ using Moq;
 using SharedChannels.Connections;
 using SharedChannels.Connections.Internal;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Connections;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Connections;
 

@@ -3,8 +3,8 @@ using SharedChannels.Connections;
 using SharedChannels.Identity;
 using SharedChannels.Invitations;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Connections;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 using SharedChannels.Wire;
 
 namespace SharedChannels.Tests.Connections;

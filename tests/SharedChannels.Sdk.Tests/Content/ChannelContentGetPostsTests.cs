@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.Content;
 

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Invitations;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Corpus;
 

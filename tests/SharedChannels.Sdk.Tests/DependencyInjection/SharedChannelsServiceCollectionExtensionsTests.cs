@@ -5,7 +5,7 @@ using SharedChannels.Connections;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
-using SharedChannels.Transport.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.DependencyInjection;
 

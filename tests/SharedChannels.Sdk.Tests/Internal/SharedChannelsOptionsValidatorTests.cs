@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
-using SharedChannels.Transport.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.Internal;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
 using SharedChannels.Sync;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Sync;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
 using SharedChannels.Sync;
 using SharedChannels.Sync.Internal;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 using SharedChannels.Wire;
 
 namespace SharedChannels.Tests.Sync;

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Sync.Internal;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Sync;
 

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
+using SharedChannels.Testing;
 using SharedChannels.Identity;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Sync;
 

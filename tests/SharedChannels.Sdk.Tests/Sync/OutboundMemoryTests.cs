@@ -3,7 +3,7 @@ using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Sync.Internal;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.Sync;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Sync;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
 

@@ -7,9 +7,9 @@ using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Sharing;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.Sync;
 

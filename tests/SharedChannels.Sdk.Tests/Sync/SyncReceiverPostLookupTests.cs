@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SharedChannels.Content;
-using SharedChannels.Content.InMemory;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 
 namespace SharedChannels.Tests.Sync;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Content;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.TestSupport;
 

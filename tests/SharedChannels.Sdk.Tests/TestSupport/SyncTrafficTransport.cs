@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using SharedChannels.Testing;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.TestSupport;
 

@@ -3,15 +3,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Sharing;
 using SharedChannels.Sync;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
+using SharedChannels.Testing;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
 namespace SharedChannels.Tests.TestSupport;
 

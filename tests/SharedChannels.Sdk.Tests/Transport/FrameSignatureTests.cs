@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Storage;
+using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 using SharedChannels.Transport.Internal;
 
 namespace SharedChannels.Tests.Transport;

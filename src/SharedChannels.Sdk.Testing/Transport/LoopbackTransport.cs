@@ -1,4 +1,6 @@
-namespace SharedChannels.Transport.InMemory;
+using SharedChannels.Transport;
+
+namespace SharedChannels.Testing;
 
 /// <summary>An <see cref="IRemoteTransport"/> that sends over a <see cref="LoopbackNetwork"/>.</summary>
 public sealed class LoopbackTransport : IRemoteTransport

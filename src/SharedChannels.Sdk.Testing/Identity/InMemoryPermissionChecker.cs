@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 
-namespace SharedChannels.Identity;
+using SharedChannels.Identity;
+
+namespace SharedChannels.Testing;
 
 /// <summary>
 /// An in-memory <see cref="IPermissionChecker"/> for tests, demos and hosts without roles: grants are held in a

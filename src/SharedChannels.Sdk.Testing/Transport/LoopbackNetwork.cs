@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using SharedChannels.Transport;
 
-namespace SharedChannels.Transport.InMemory;
+namespace SharedChannels.Testing;
 
 /// <summary>
 /// An in-process network connecting several SDK instances by site URL, for tests and demos. Requests cross it
@@ -9,7 +10,7 @@ namespace SharedChannels.Transport.InMemory;
 /// </summary>
 public sealed class LoopbackNetwork
 {
-    private readonly ConcurrentDictionary<string, Func<RemoteFrameDispatcher>> _sites = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Func<RemoteRequest, CancellationToken, Task<RemoteResponse>>> _sites = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Attaches a workspace at <paramref name="siteUrl"/>; requests to that URL go to the dispatcher.</summary>
@@ -19,7 +20,20 @@ public sealed class LoopbackNetwork
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(siteUrl);
         ArgumentNullException.ThrowIfNull(dispatcher);
-        _sites[Key(siteUrl)] = dispatcher;
+        _sites[Key(siteUrl)] = (request, cancellationToken) => dispatcher().DispatchAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Attaches a receiver at <paramref name="siteUrl"/> whose requests <paramref name="handler"/> answers instead of an
+    /// SDK's dispatcher: for tests of what crosses the network (e.g. <see cref="RemoteTransportContractTests{TTransport}"/>).
+    /// </summary>
+    /// <param name="siteUrl">The receiver's site URL.</param>
+    /// <param name="handler">Answers each request, given the sender's cancellation token.</param>
+    public void Attach(string siteUrl, Func<RemoteRequest, CancellationToken, Task<RemoteResponse>> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siteUrl);
+        ArgumentNullException.ThrowIfNull(handler);
+        _sites[Key(siteUrl)] = handler;
     }
 
     /// <summary>Detaches the workspace at <paramref name="siteUrl"/>, as if it had shut down.</summary>
@@ -50,7 +64,7 @@ public sealed class LoopbackNetwork
     {
         cancellationToken.ThrowIfCancellationRequested();
         string key = Key(siteUrl.ToString());
-        if (_unreachable.ContainsKey(key) || !_sites.TryGetValue(key, out Func<RemoteFrameDispatcher>? dispatcher))
+        if (_unreachable.ContainsKey(key) || !_sites.TryGetValue(key, out Func<RemoteRequest, CancellationToken, Task<RemoteResponse>>? handler))
         {
             throw new HttpRequestException($"No workspace is reachable at {siteUrl} on the loopback network.");
         }
@@ -67,8 +81,10 @@ public sealed class LoopbackNetwork
             Signature = request.Signature,
             SignatureTimestamp = request.SignatureTimestamp,
         };
-        RemoteResponse response = await dispatcher().DispatchAsync(copy, cancellationToken).ConfigureAwait(false);
-        RemoteResponse delivered = response with { Body = response.Body.ToArray(), AfterSent = null };
+
+        // The sender stops waiting when cancelled, whether or not the receiver notices (as a client closing its connection).
+        RemoteResponse response = await handler(copy, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = new RemoteResponse(response.StatusCode, response.Body.ToArray());
         response.MarkSent();
         return delivered;
     }

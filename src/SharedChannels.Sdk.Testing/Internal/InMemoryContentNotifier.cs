@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Hosting;
-using SharedChannels.Content.InMemory;
 using SharedChannels.Sync;
 
-namespace SharedChannels.Internal;
+namespace SharedChannels.Testing.Internal;
 
 /// <summary>Forwards an <see cref="InMemoryChatContent"/>'s local changes to the sync engine while the host runs.</summary>
 internal sealed class InMemoryContentNotifier(InMemoryChatContent content, SharedChannelSync sync) : IHostedService

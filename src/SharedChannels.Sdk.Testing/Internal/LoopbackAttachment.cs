@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SharedChannels.Transport;
-using SharedChannels.Transport.InMemory;
 
-namespace SharedChannels.Internal;
+namespace SharedChannels.Testing.Internal;
 
 /// <summary>Attaches this workspace to a <see cref="LoopbackNetwork"/> for the lifetime of the host.</summary>
 internal sealed class LoopbackAttachment(LoopbackNetwork network, IOptions<SharedChannelsOptions> options, Func<RemoteFrameDispatcher> dispatcher) : IHostedService
