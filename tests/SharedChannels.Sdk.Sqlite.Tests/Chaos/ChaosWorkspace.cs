@@ -8,6 +8,7 @@ using SharedChannels.Connections;
 using SharedChannels.Content;
 using SharedChannels.Content.InMemory;
 using SharedChannels.Identity;
+using SharedChannels.Invitations;
 using SharedChannels.Sharing;
 using SharedChannels.Sync;
 using SharedChannels.Testing.Chaos;
@@ -98,6 +99,9 @@ internal sealed class ChaosWorkspace : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(_time);
+
+        // Not a test of invitation codes: skip Mattermost's key derivation (the core tests cover it).
+        services.AddSingleton(InvitationKeyDerivationCost.CheapForTestsOnly);
         services.AddSharedChannels(o =>
             {
                 o.EnableRemoteClusterService = true;
