@@ -38,14 +38,8 @@ public class ConnectionMonitor : IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="ConnectionMonitor"/> class for mocking in a host's unit tests.</summary>
     protected ConnectionMonitor()
+        : this(null!, null!, null!, null!, null!, null!, null!)
     {
-        _store = null!;
-        _sender = null!;
-        _health = null!;
-        _observers = null!;
-        _options = null!;
-        _timeProvider = null!;
-        _logger = null!;
     }
 
     internal ConnectionMonitor(

@@ -32,15 +32,8 @@ public class SecureConnections
 
     /// <summary>Initializes a new instance of the <see cref="SecureConnections"/> class for mocking in a host's unit tests.</summary>
     protected SecureConnections()
+        : this(null!, null!, null!, null!, null!, null!, null!, null!)
     {
-        _store = null!;
-        _sender = null!;
-        _permissions = null!;
-        _options = null!;
-        _timeProvider = null!;
-        _observers = null!;
-        _logger = null!;
-        _invitations = null!;
     }
 
     internal SecureConnections(
