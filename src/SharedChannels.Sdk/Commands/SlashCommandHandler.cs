@@ -23,7 +23,7 @@ namespace SharedChannels.Commands;
 /// the password was left out, the password it generated.
 /// </para>
 /// </remarks>
-public sealed class SlashCommandHandler
+public class SlashCommandHandler
 {
     /// <summary>The trigger of the secure connection command, without its slash.</summary>
     public const string SecureConnectionTrigger = CommandCatalog.SecureConnectionTrigger;
@@ -35,6 +35,12 @@ public sealed class SlashCommandHandler
     private readonly ChannelSharing _sharing;
     private readonly IOptionsMonitor<SharedChannelsOptions> _options;
     private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SlashCommandHandler"/> class for mocking in a host's unit tests.</summary>
+    protected SlashCommandHandler()
+        : this(null!, null!, null!, null!)
+    {
+    }
 
     internal SlashCommandHandler(
         SecureConnections connections,
@@ -71,7 +77,7 @@ public sealed class SlashCommandHandler
     /// <exception cref="ArgumentException"><paramref name="actingUserId"/> is empty.</exception>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public async Task<CommandResult> ExecuteAsync(string actingUserId, string commandLine, CommandContext context, CancellationToken cancellationToken = default)
+    public virtual async Task<CommandResult> ExecuteAsync(string actingUserId, string commandLine, CommandContext context, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actingUserId);
         ArgumentNullException.ThrowIfNull(commandLine);

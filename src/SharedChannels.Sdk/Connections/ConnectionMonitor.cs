@@ -18,7 +18,10 @@ namespace SharedChannels.Connections;
 /// <see cref="StateChanged"/>. When a connection comes back, or answers again after a failed send, whatever it
 /// missed is caught up.
 /// </summary>
-public sealed class ConnectionMonitor
+/// <remarks>
+/// The dependency-injection container owns the monitor and disposes it, which cancels a ping round in progress.
+/// </remarks>
+public class ConnectionMonitor : IDisposable
 {
     private readonly IConnectionStore _store;
     private readonly RemoteSender _sender;
@@ -29,7 +32,15 @@ public sealed class ConnectionMonitor
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ConnectionState> _knownStates = new(StringComparer.Ordinal);
     private readonly object _roundGate = new();
+    private readonly CancellationTokenSource _lifetime = new();
     private Task? _currentRound;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="ConnectionMonitor"/> class for mocking in a host's unit tests.</summary>
+    protected ConnectionMonitor()
+        : this(null!, null!, null!, null!, null!, null!, null!)
+    {
+    }
 
     internal ConnectionMonitor(
         IConnectionStore store,
@@ -56,20 +67,65 @@ public sealed class ConnectionMonitor
     /// Pings every confirmed connection now, concurrently, and updates states. The background loop calls this
     /// every <see cref="SharedChannelsOptions.PingInterval"/>; hosts may call it to refresh at once.
     /// </summary>
-    /// <param name="cancellationToken">A token to cancel the round.</param>
+    /// <param name="cancellationToken">
+    /// A token to stop waiting for the round. Callers arriving during a round share it; the round itself runs until it
+    /// is done (or the monitor is disposed), so one caller giving up does not cut it short for the others.
+    /// </param>
     /// <returns>A task that completes when every ping has succeeded, failed or timed out.</returns>
-    public Task PingAllAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="ObjectDisposedException">The monitor has been disposed.</exception>
+    public virtual Task PingAllAsync(CancellationToken cancellationToken = default)
     {
-        // Callers arriving during a round share it rather than pinging every peer twice.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        Task round;
         lock (_roundGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Callers arriving during a round share it rather than pinging every peer twice. The round runs on the
+            // monitor's lifetime, not on the token of whoever started it.
             if (_currentRound is null || _currentRound.IsCompleted)
             {
-                _currentRound = PingRoundAsync(cancellationToken);
+                _currentRound = PingRoundAsync(_lifetime.Token);
             }
 
-            return _currentRound;
+            round = _currentRound;
         }
+
+        return cancellationToken.CanBeCanceled ? round.WaitAsync(cancellationToken) : round;
+    }
+
+    /// <summary>Cancels a ping round in progress; the monitor cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Cancels a ping round in progress when <paramref name="disposing"/> is <see langword="true"/>.</summary>
+    /// <param name="disposing">Whether the call comes from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
+        lock (_roundGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _lifetime.Cancel();
+        _lifetime.Dispose();
     }
 
     private async Task PingRoundAsync(CancellationToken cancellationToken)
@@ -92,6 +148,10 @@ public sealed class ConnectionMonitor
             try
             {
                 await PingAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Connections.Internal;
@@ -21,12 +19,8 @@ namespace SharedChannels.Connections;
 /// connections that result. Every operation takes the acting local user and requires
 /// <see cref="SharedChannelsPermission.ManageSecureConnections"/>.
 /// </summary>
-public sealed partial class SecureConnections
+public class SecureConnections
 {
-    private const int MaxNameLength = 64;
-    private const int GeneratedPasswordLength = 24;
-    private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-
     private readonly IConnectionStore _store;
     private readonly RemoteSender _sender;
     private readonly PermissionGuard _permissions;
@@ -34,8 +28,16 @@ public sealed partial class SecureConnections
     private readonly TimeProvider _timeProvider;
     private readonly ConnectionObservers _observers;
     private readonly ILogger _logger;
+    private readonly InvitationSealer _invitations;
+
+    /// <summary>Initializes a new instance of the <see cref="SecureConnections"/> class for mocking in a host's unit tests.</summary>
+    protected SecureConnections()
+        : this(null!, null!, null!, null!, null!, null!, null!, null!)
+    {
+    }
 
     internal SecureConnections(
+        InvitationSealer invitations,
         IConnectionStore store,
         RemoteSender sender,
         PermissionGuard permissions,
@@ -51,6 +53,7 @@ public sealed partial class SecureConnections
         _timeProvider = timeProvider;
         _observers = observers;
         _logger = logger;
+        _invitations = invitations;
     }
 
     /// <summary>
@@ -62,26 +65,22 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The pending connection, the invitation code and its password.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, invalid or taken name.</exception>
-    public async Task<ConnectionInvitation> CreateAsync(string actingUserId, CreateConnectionRequest request, CancellationToken cancellationToken = default)
+    public virtual async Task<ConnectionInvitation> CreateAsync(string actingUserId, CreateConnectionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         SharedChannelsOptions options = _options.CurrentValue;
         FeatureGuard.EnsureRemoteClusterService(options);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSecureConnections, cancellationToken).ConfigureAwait(false);
 
-        string name = NormalizeName(request.Name);
-        string password = request.Password ?? GeneratePassword();
-        if (password.Length == 0)
-        {
-            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The invitation password must not be empty. Give one, or leave it out to have a strong one generated.");
-        }
+        string name = ConnectionNames.Normalize(request.Name);
+        string password = InvitationSealer.PasswordOrGenerated(request.Password);
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
         var record = new ConnectionRecord
         {
             RemoteId = RemoteIds.NewId(),
             Name = name,
-            DisplayName = DisplayNameOrName(request.DisplayName, name),
+            DisplayName = ConnectionNames.DisplayNameOrName(request.DisplayName, name),
             DefaultTeamId = request.DefaultTeamId ?? string.Empty,
             CreatorId = actingUserId,
             CreatedAt = now,
@@ -92,14 +91,11 @@ public sealed partial class SecureConnections
 
         if (!await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            throw NameTaken(name);
+            throw ConnectionNames.NameTaken(name);
         }
 
         Log.ConnectionCreated(_logger, record.RemoteId, record.Name, actingUserId);
-        return new ConnectionInvitation(ToStatus(record), EncryptInvitation(record, options), password);
-
-        string EncryptInvitation(ConnectionRecord r, SharedChannelsOptions o) =>
-            InvitationCodec.Encrypt(new Invitation { RemoteId = r.RemoteId, SiteUrl = RequireSiteUrl(o), Token = r.Token }, password);
+        return new ConnectionInvitation(ToStatus(record), _invitations.Seal(record, options, password), password);
     }
 
     /// <summary>
@@ -112,16 +108,16 @@ public sealed partial class SecureConnections
     /// <returns>The confirmed connection.</returns>
     /// <exception cref="InvitationException">The code or the password is wrong.</exception>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, name taken, already accepted, or the inviter refused or could not be reached.</exception>
-    public async Task<RemoteConnection> AcceptAsync(string actingUserId, AcceptInvitationRequest request, CancellationToken cancellationToken = default)
+    public virtual async Task<RemoteConnection> AcceptAsync(string actingUserId, AcceptInvitationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         SharedChannelsOptions options = _options.CurrentValue;
         FeatureGuard.EnsureRemoteClusterService(options);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSecureConnections, cancellationToken).ConfigureAwait(false);
 
-        string name = NormalizeName(request.Name);
-        Invitation invitation = InvitationCodec.Decrypt(request.InvitationCode, request.Password);
-        string ownSiteUrl = RequireSiteUrl(options);
+        string name = ConnectionNames.Normalize(request.Name);
+        Invitation invitation = _invitations.Open(request.InvitationCode, request.Password);
+        string ownSiteUrl = InvitationSealer.RequireSiteUrl(options);
         if (SameSite(invitation.SiteUrl, ownSiteUrl))
         {
             throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "This invitation was created by this workspace. It must be accepted on the other workspace.");
@@ -139,7 +135,7 @@ public sealed partial class SecureConnections
         {
             RemoteId = invitation.RemoteId,
             Name = name,
-            DisplayName = DisplayNameOrName(request.DisplayName, name),
+            DisplayName = ConnectionNames.DisplayNameOrName(request.DisplayName, name),
             SiteUrl = invitation.SiteUrl,
             DefaultTeamId = request.DefaultTeamId ?? string.Empty,
             CreatorId = actingUserId,
@@ -154,7 +150,7 @@ public sealed partial class SecureConnections
         // name or code is refused; the peer cannot use the row until the confirmation below succeeds.
         if (!await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            throw NameTaken(name);
+            throw ConnectionNames.NameTaken(name);
         }
 
         bool signedFrames;
@@ -186,7 +182,7 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The new invitation.</returns>
     /// <exception cref="SharedChannelsException">Not found, not pending, not permitted or disabled.</exception>
-    public async Task<ConnectionInvitation> RegenerateInvitationAsync(string actingUserId, string connectionId, string? password = null, CancellationToken cancellationToken = default)
+    public virtual async Task<ConnectionInvitation> RegenerateInvitationAsync(string actingUserId, string connectionId, string? password = null, CancellationToken cancellationToken = default)
     {
         SharedChannelsOptions options = _options.CurrentValue;
         FeatureGuard.EnsureRemoteClusterService(options);
@@ -199,15 +195,11 @@ public sealed partial class SecureConnections
                 $"Connection {record.RemoteId} is not a pending invitation created here; only those can get a new invitation.");
         }
 
-        password ??= GeneratePassword();
-        if (password.Length == 0)
-        {
-            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidArgument, "The invitation password must not be empty. Give one, or leave it out to have a strong one generated.");
-        }
+        password = InvitationSealer.PasswordOrGenerated(password);
 
         ConnectionRecord updated = record with { InvitationGeneratedAt = _timeProvider.GetUtcNow() };
         await _store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
-        string code = InvitationCodec.Encrypt(new Invitation { RemoteId = record.RemoteId, SiteUrl = RequireSiteUrl(options), Token = record.Token }, password);
+        string code = _invitations.Seal(record, options, password);
         Log.InvitationRegenerated(_logger, record.RemoteId, actingUserId);
         return new ConnectionInvitation(ToStatus(updated), code, password);
     }
@@ -222,7 +214,7 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The updated connection.</returns>
     /// <exception cref="SharedChannelsException">Not found, deleted, invalid, not permitted or disabled.</exception>
-    public async Task<RemoteConnection> UpdateAsync(string actingUserId, string connectionId, UpdateConnectionRequest request, CancellationToken cancellationToken = default)
+    public virtual async Task<RemoteConnection> UpdateAsync(string actingUserId, string connectionId, UpdateConnectionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         FeatureGuard.EnsureRemoteClusterService(_options.CurrentValue);
@@ -264,7 +256,7 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The deleted connection.</returns>
     /// <exception cref="SharedChannelsException">Not found, already deleted, not permitted or disabled.</exception>
-    public async Task<RemoteConnection> DeleteAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
+    public virtual async Task<RemoteConnection> DeleteAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureRemoteClusterService(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSecureConnections, cancellationToken).ConfigureAwait(false);
@@ -301,7 +293,7 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The connection, or <see langword="null"/> when there is none with that id.</returns>
     /// <exception cref="SharedChannelsException">Not permitted.</exception>
-    public async Task<RemoteConnection?> GetAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
+    public virtual async Task<RemoteConnection?> GetAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSecureConnections, cancellationToken).ConfigureAwait(false);
@@ -315,7 +307,7 @@ public sealed partial class SecureConnections
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The connections, oldest first.</returns>
     /// <exception cref="SharedChannelsException">Not permitted.</exception>
-    public async Task<IReadOnlyList<RemoteConnection>> ListAsync(string actingUserId, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<RemoteConnection>> ListAsync(string actingUserId, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSecureConnections, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<ConnectionRecord> records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -377,36 +369,6 @@ public sealed partial class SecureConnections
             ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"There is no secure connection with id '{connectionId.Trim()}'. Run status to list the connections.");
     }
 
-    private static string RequireSiteUrl(SharedChannelsOptions options) =>
-        options.SiteUrl is { Length: > 0 } url
-            ? url.TrimEnd('/')
-            : throw new SharedChannelsException(SharedChannelsErrorCode.InvalidState, "SharedChannelsOptions.SiteUrl is not set: peers need this workspace's public URL. Set it to an absolute http(s) URL.");
-
     private static bool SameSite(string a, string b) =>
         string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
-
-    internal static string NormalizeName(string? name)
-    {
-        string trimmed = name?.Trim() ?? string.Empty;
-        if (trimmed.Length is 0 or > MaxNameLength || !NamePattern().IsMatch(trimmed))
-        {
-            throw new SharedChannelsException(
-                SharedChannelsErrorCode.InvalidArgument,
-                $"A connection name must be 1 to {MaxNameLength} characters of letters, digits, '.', '_' and '-'.");
-        }
-
-        return trimmed.ToLowerInvariant();
-    }
-
-    private static string DisplayNameOrName(string? displayName, string name) =>
-        string.IsNullOrWhiteSpace(displayName) ? name : displayName.Trim();
-
-    private static SharedChannelsException NameTaken(string name) =>
-        new(SharedChannelsErrorCode.AlreadyExists, $"A secure connection named '{name}' already exists. Choose another name.");
-
-    private static string GeneratePassword() =>
-        new(RandomNumberGenerator.GetItems<char>(PasswordAlphabet, GeneratedPasswordLength));
-
-    [GeneratedRegex("^[a-zA-Z0-9._-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }

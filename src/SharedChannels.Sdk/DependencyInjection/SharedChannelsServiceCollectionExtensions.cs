@@ -15,6 +15,7 @@ using SharedChannels.Sync.Internal;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
 using SharedChannels.Internal;
+using SharedChannels.Invitations;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
 using SharedChannels.Transport;
@@ -61,7 +62,10 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddSingleton<SiteUrlAnnouncer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SiteUrlAnnouncer>(sp => sp.GetRequiredService<SiteUrlAnnouncer>()));
 
+        // Always Mattermost's cost: the type is internal, so only the SDK's own tests can register a cheaper one.
+        services.TryAddSingleton(InvitationKeyDerivationCost.Mattermost);
         services.TryAddSingleton(sp => new SecureConnections(
+            new InvitationSealer(sp.GetRequiredService<InvitationKeyDerivationCost>()),
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<PermissionGuard>(),

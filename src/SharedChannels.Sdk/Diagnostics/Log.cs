@@ -165,4 +165,10 @@ internal static partial class Log
     // 1300-1399: start-up
     [LoggerMessage(1300, LogLevel.Warning, "Shared channels use in-memory storage: connections and sync state are lost on restart. Register durable storage (e.g. UseSqliteStorage) for production.")]
     public static partial void InMemoryStorageInUse(ILogger logger);
+
+    [LoggerMessage(1301, LogLevel.Error, "Resuming the connections at start-up failed: site URL announcements and the catch-up of unacknowledged changes did not all run. They run again when each connection next recovers.")]
+    public static partial void ResumeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1302, LogLevel.Warning, "Stopping the sync workers at shutdown failed; they stop when the service container is disposed.")]
+    public static partial void StopWorkersFailed(ILogger logger, Exception exception);
 }

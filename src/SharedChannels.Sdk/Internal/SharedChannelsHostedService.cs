@@ -49,6 +49,22 @@ internal sealed class SharedChannelsHostedService(
 
     private async Task ResumeAsync(bool sharedChannels, CancellationToken cancellationToken)
     {
+        try
+        {
+            await ResumeConnectionsAsync(sharedChannels, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before the resume pass was done.
+        }
+        catch (Exception ex)
+        {
+            Log.ResumeFailed(logger, ex);
+        }
+    }
+
+    private async Task ResumeConnectionsAsync(bool sharedChannels, CancellationToken cancellationToken)
+    {
         foreach (ConnectionRecord connection in await connectionStore.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             if (connection.DeletedAt is null && connection.InvitationAccepted)
@@ -72,10 +88,26 @@ internal sealed class SharedChannelsHostedService(
         await _monitorLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_catchUp is not null)
         {
-            await _catchUp.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _catchUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await sync.DisposeAsync().ConfigureAwait(false);
+        // Only stop the sync workers: the container owns SharedChannelSync (and the monitor) and disposes them.
+        await StopSyncWorkersAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopSyncWorkersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (ConnectionRecord connection in await connectionStore.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await sync.StopWorkerAsync(connection.RemoteId).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StopWorkersFailed(logger, ex);
+        }
     }
 
     public void Dispose() => _stopping?.Dispose();

@@ -45,13 +45,18 @@ public static class InvitationCodec
     /// <returns>The invitation code: URL-safe base64 with padding.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="invitation"/> or <paramref name="password"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="invitation"/> is not a valid invitation.</exception>
-    public static string Encrypt(Invitation invitation, string password)
+    public static string Encrypt(Invitation invitation, string password) =>
+        Encrypt(invitation, password, InvitationKeyDerivationCost.Mattermost);
+
+    /// <summary>Seals <paramref name="invitation"/> with the key derivation <paramref name="cost"/>.</summary>
+    /// <remarks>Only tests pass anything but <see cref="InvitationKeyDerivationCost.Mattermost"/>; see <see cref="InvitationKeyDerivationCost"/>.</remarks>
+    internal static string Encrypt(Invitation invitation, string password, InvitationKeyDerivationCost cost)
     {
         Span<byte> salt = stackalloc byte[InvitationKeyDerivation.SaltSize];
         Span<byte> nonce = stackalloc byte[NonceSize];
         RandomNumberGenerator.Fill(salt);
         RandomNumberGenerator.Fill(nonce);
-        return Encrypt(invitation, password, salt, nonce);
+        return Encrypt(invitation, password, salt, nonce, cost);
     }
 
     /// <summary>Opens an invitation code with <paramref name="password"/>.</summary>
@@ -67,10 +72,16 @@ public static class InvitationCodec
     /// The code cannot be used; <see cref="InvitationException.Reason"/> says whether the text is not a code,
     /// the password is wrong (or the code damaged), or the content is not a valid invitation.
     /// </exception>
-    public static Invitation Decrypt(string code, string password)
+    public static Invitation Decrypt(string code, string password) =>
+        Decrypt(code, password, InvitationKeyDerivationCost.Mattermost);
+
+    /// <summary>Opens an invitation code that was sealed with the key derivation <paramref name="cost"/>.</summary>
+    /// <remarks>Only tests pass anything but <see cref="InvitationKeyDerivationCost.Mattermost"/>; see <see cref="InvitationKeyDerivationCost"/>.</remarks>
+    internal static Invitation Decrypt(string code, string password, InvitationKeyDerivationCost cost)
     {
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(cost);
 
         // A real code is a few hundred characters; refuse anything huge before decoding it or deriving keys.
         if (code.Length > MaxCodeLength)
@@ -95,8 +106,8 @@ public static class InvitationCodec
         {
             // The version lives inside the sealed JSON, so the key derivation cannot be known up front:
             // try the current one (PBKDF2) first, then the legacy one (scrypt), as Mattermost does.
-            if (!TryOpen(InvitationKeyDerivation.Pbkdf2MinimumVersion, passwordBytes, salt, nonce, ciphertext, tag, plaintext, out _)
-                && !TryOpen(InvitationKeyDerivation.Pbkdf2MinimumVersion - 1, passwordBytes, salt, nonce, ciphertext, tag, plaintext, out CryptographicException? failure))
+            if (!TryOpen(InvitationKeyDerivation.Pbkdf2MinimumVersion, cost, passwordBytes, salt, nonce, ciphertext, tag, plaintext, out _)
+                && !TryOpen(InvitationKeyDerivation.Pbkdf2MinimumVersion - 1, cost, passwordBytes, salt, nonce, ciphertext, tag, plaintext, out CryptographicException? failure))
             {
                 throw InvitationException.WrongPasswordOrDamaged(failure);
             }
@@ -112,10 +123,14 @@ public static class InvitationCodec
 
     /// <summary>Seals <paramref name="invitation"/> with a caller-chosen salt and nonce; for reproducible tests only.</summary>
     /// <remarks>Reusing a salt and nonce with the same password breaks AES-GCM; production code uses the public overload.</remarks>
-    internal static string Encrypt(Invitation invitation, string password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> nonce)
+    internal static string Encrypt(Invitation invitation, string password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> nonce) =>
+        Encrypt(invitation, password, salt, nonce, InvitationKeyDerivationCost.Mattermost);
+
+    private static string Encrypt(Invitation invitation, string password, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> nonce, InvitationKeyDerivationCost cost)
     {
         ArgumentNullException.ThrowIfNull(invitation);
         ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(cost);
         ValidateForEncryption(invitation);
         if (salt.Length != InvitationKeyDerivation.SaltSize)
         {
@@ -144,7 +159,7 @@ public static class InvitationCodec
         Span<byte> key = stackalloc byte[InvitationKeyDerivation.KeySize];
         try
         {
-            InvitationKeyDerivation.DeriveKey(invitation.Version, passwordBytes, salt, key);
+            InvitationKeyDerivation.DeriveKey(invitation.Version, passwordBytes, salt, key, cost);
 
             byte[] blob = new byte[HeaderSize + plaintext.Length + TagSize];
             salt.CopyTo(blob);
@@ -248,6 +263,7 @@ public static class InvitationCodec
 
     private static bool TryOpen(
         int version,
+        InvitationKeyDerivationCost cost,
         byte[] password,
         ReadOnlySpan<byte> salt,
         ReadOnlySpan<byte> nonce,
@@ -259,7 +275,7 @@ public static class InvitationCodec
         Span<byte> key = stackalloc byte[InvitationKeyDerivation.KeySize];
         try
         {
-            InvitationKeyDerivation.DeriveKey(version, password, salt, key);
+            InvitationKeyDerivation.DeriveKey(version, password, salt, key, cost);
             using var aes = new AesGcm(key, TagSize);
             aes.Decrypt(nonce, ciphertext, tag, plaintext);
             failure = null;

@@ -33,34 +33,47 @@ internal static class InvitationKeyDerivation
     /// <summary>Whether an invitation of <paramref name="version"/> is sealed with a PBKDF2-derived key.</summary>
     public static bool UsesPbkdf2(int version) => version >= Pbkdf2MinimumVersion;
 
-    /// <summary>Derives the key for an invitation of <paramref name="version"/> into <paramref name="key"/>.</summary>
-    public static void DeriveKey(int version, byte[] password, ReadOnlySpan<byte> salt, Span<byte> key)
+    /// <summary>
+    /// Derives the key for an invitation of <paramref name="version"/> into <paramref name="key"/>, with
+    /// <paramref name="cost"/> (<see cref="InvitationKeyDerivationCost.Mattermost"/> everywhere but in tests).
+    /// </summary>
+    public static void DeriveKey(int version, byte[] password, ReadOnlySpan<byte> salt, Span<byte> key, InvitationKeyDerivationCost cost)
     {
         if (UsesPbkdf2(version))
         {
-            DerivePbkdf2(password, salt, key);
+            DerivePbkdf2(password, salt, key, cost);
         }
         else
         {
-            DeriveScrypt(password, salt, key);
+            DeriveScrypt(password, salt, key, cost);
         }
     }
 
+    /// <summary>Derives a key with PBKDF2-HMAC-SHA256 (invitation version 3 and later) and Mattermost's iteration count.</summary>
+    public static void DerivePbkdf2(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> key) =>
+        DerivePbkdf2(password, salt, key, InvitationKeyDerivationCost.Mattermost);
+
     /// <summary>Derives a key with PBKDF2-HMAC-SHA256 (invitation version 3 and later).</summary>
-    public static void DerivePbkdf2(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> key)
+    public static void DerivePbkdf2(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Span<byte> key, InvitationKeyDerivationCost cost)
     {
+        ArgumentNullException.ThrowIfNull(cost);
         ValidateLengths(salt, key);
-        Rfc2898DeriveBytes.Pbkdf2(password, salt, key, Pbkdf2Iterations, HashAlgorithmName.SHA256);
+        Rfc2898DeriveBytes.Pbkdf2(password, salt, key, cost.Pbkdf2Iterations, HashAlgorithmName.SHA256);
     }
 
+    /// <summary>Derives a key with scrypt (invitations older than version 3) and Mattermost's parameters.</summary>
+    public static void DeriveScrypt(byte[] password, ReadOnlySpan<byte> salt, Span<byte> key) =>
+        DeriveScrypt(password, salt, key, InvitationKeyDerivationCost.Mattermost);
+
     /// <summary>Derives a key with scrypt (invitations older than version 3).</summary>
-    public static void DeriveScrypt(byte[] password, ReadOnlySpan<byte> salt, Span<byte> key)
+    public static void DeriveScrypt(byte[] password, ReadOnlySpan<byte> salt, Span<byte> key, InvitationKeyDerivationCost cost)
     {
         ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(cost);
         ValidateLengths(salt, key);
 
         // BouncyCastle only takes and returns arrays; wipe its copy of the key once it has been moved.
-        byte[] derived = SCrypt.Generate(password, salt.ToArray(), ScryptCost, ScryptBlockSize, ScryptParallelism, KeySize);
+        byte[] derived = SCrypt.Generate(password, salt.ToArray(), cost.ScryptCost, ScryptBlockSize, ScryptParallelism, KeySize);
         try
         {
             derived.CopyTo(key);

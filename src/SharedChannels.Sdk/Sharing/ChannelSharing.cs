@@ -20,7 +20,7 @@ namespace SharedChannels.Sharing;
 /// sharing them. Every operation takes the acting local user and requires
 /// <see cref="SharedChannelsPermission.ManageSharedChannels"/>.
 /// </summary>
-public sealed class ChannelSharing
+public class ChannelSharing
 {
     private readonly ISharedChannelStore _channels;
     private readonly IConnectionStore _connections;
@@ -32,6 +32,12 @@ public sealed class ChannelSharing
     private readonly IOptionsMonitor<SharedChannelsOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="ChannelSharing"/> class for mocking in a host's unit tests.</summary>
+    protected ChannelSharing()
+        : this(null!, null!, null!, null!, null!, null!, null!, null!, null!, null!)
+    {
+    }
 
     internal ChannelSharing(
         ISharedChannelStore channels,
@@ -63,7 +69,7 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The shared channel.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, unknown channel, DMs not enabled, or the channel came from another workspace.</exception>
-    public async Task<SharedChannel> ShareAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
+    public virtual async Task<SharedChannel> ShareAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureSharedChannels(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
@@ -82,7 +88,8 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The remote as recorded; <see cref="SharedChannelRemote.InvitationAccepted"/> tells whether the peer has it.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, unknown channel or connection, re-share, or the peer refused.</exception>
-    public async Task<SharedChannelRemote> InviteAsync(string actingUserId, string channelId, string connectionId, bool readOnly = false, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "readOnly is the name callers use as a named argument; virtual only so that hosts can mock the class.")]
+    public virtual async Task<SharedChannelRemote> InviteAsync(string actingUserId, string channelId, string connectionId, bool readOnly = false, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureSharedChannels(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
@@ -125,7 +132,8 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The updated remote.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, or the channel is not shared with that connection.</exception>
-    public async Task<SharedChannelRemote> SetReadOnlyAsync(string actingUserId, string channelId, string connectionId, bool readOnly, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "readOnly is the name callers use as a named argument; virtual only so that hosts can mock the class.")]
+    public virtual async Task<SharedChannelRemote> SetReadOnlyAsync(string actingUserId, string channelId, string connectionId, bool readOnly, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureSharedChannels(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
@@ -145,7 +153,7 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>A task that completes when the connection is removed.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, or the channel is not shared with that connection.</exception>
-    public async Task UninviteAsync(string actingUserId, string channelId, string connectionId, CancellationToken cancellationToken = default)
+    public virtual async Task UninviteAsync(string actingUserId, string channelId, string connectionId, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureSharedChannels(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
@@ -164,7 +172,7 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>A task that completes when the channel is no longer shared.</returns>
     /// <exception cref="SharedChannelsException">Disabled, not permitted, not shared, or shared from another workspace.</exception>
-    public async Task UnshareAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
+    public virtual async Task UnshareAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
     {
         FeatureGuard.EnsureSharedChannels(_options.CurrentValue);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
@@ -193,7 +201,7 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One line per workspace.</returns>
     /// <exception cref="SharedChannelsException">Not permitted or not shared.</exception>
-    public async Task<IReadOnlyList<ChannelShareStatus>> GetStatusAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<ChannelShareStatus>> GetStatusAsync(string actingUserId, string channelId, CancellationToken cancellationToken = default)
     {
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);
         SharedChannel channel = await RequireSharedAsync(channelId, cancellationToken).ConfigureAwait(false);
@@ -243,7 +251,7 @@ public sealed class ChannelSharing
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The shared channels, homed here or at that connection.</returns>
     /// <exception cref="SharedChannelsException">Not permitted.</exception>
-    public async Task<IReadOnlyList<SharedChannel>> ListByConnectionAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<SharedChannel>> ListByConnectionAsync(string actingUserId, string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionId);
         await _permissions.DemandAsync(actingUserId, SharedChannelsPermission.ManageSharedChannels, cancellationToken).ConfigureAwait(false);

@@ -38,6 +38,7 @@ internal static class FileNames
         ReadOnlySpan<char> last = name.AsSpan(cut + 1);
 
         var kept = new StringBuilder(Math.Min(last.Length, MaxLength + 1));
+        Span<char> utf16 = stackalloc char[2];
         foreach (Rune rune in last.EnumerateRunes())
         {
             UnicodeCategory category = Rune.GetUnicodeCategory(rune);
@@ -48,7 +49,8 @@ internal static class FileNames
                 continue;
             }
 
-            kept.Append(rune.ToString());
+            // Appended from the stack, not as a string per character: a hostile name can be megabytes long.
+            kept.Append(utf16[..rune.EncodeToUtf16(utf16)]);
         }
 
         string clean = kept.ToString().Trim().TrimStart('.').TrimEnd('.', ' ');

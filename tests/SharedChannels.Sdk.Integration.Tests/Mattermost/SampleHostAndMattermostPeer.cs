@@ -75,7 +75,7 @@ internal sealed class SampleHostAndMattermostPeer : IAsyncDisposable
 
     /// <summary>Waits (polling, after the host's sync is idle) until <paramref name="condition"/> holds; fails the test after the timeout.</summary>
     public Task WaitUntilAsync(string what, Func<CancellationToken, Task<bool>> condition) =>
-        TestSupport.Polling.WaitUntilAsync(what, condition, Sync.WhenIdleAsync);
+        SharedChannels.TestSupport.Polling.WaitUntilAsync(what, condition, Sync.WhenIdleAsync);
 
     public Task WaitUntilAsync(string what, Func<bool> condition) => WaitUntilAsync(what, _ => Task.FromResult(condition()));
 

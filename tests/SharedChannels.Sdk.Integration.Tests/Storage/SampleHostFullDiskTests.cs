@@ -133,12 +133,12 @@ public sealed class SampleHostFullDiskTests
                 using var http = new HttpClient { BaseAddress = host.Url };
                 ChatDatabase database = host.Services.GetRequiredService<ChatDatabase>();
                 (await FillUntilFullAsync(database, http, channel.Id, alice.Id)).Dispose();
-                int before = logs.Lines.Count;
+                int before = logs.Entries.Count;
 
                 string secret = "a message nobody but alice should read " + Guid.NewGuid().ToString("N") + LongText;
                 using HttpResponseMessage answer = await PostAsync(http, channel.Id, alice.Id, secret);
 
-                CapturingLoggerProvider.LogLine[] lines = [.. logs.Lines.Skip(before)];
+                CapturingLoggerProvider.LogLine[] lines = [.. logs.Entries.Skip(before)];
                 using (Assert.EnterMultipleScope())
                 {
                     Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));

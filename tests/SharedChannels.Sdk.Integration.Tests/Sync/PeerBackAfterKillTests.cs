@@ -105,7 +105,7 @@ public sealed partial class PeerBackAfterKillTests
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < Patience)
         {
-            foreach (CapturingLoggerProvider.LogLine line in _logsA.Lines)
+            foreach (CapturingLoggerProvider.LogLine line in _logsA.Entries)
             {
                 if (RetryDelay().Match(line.Message) is { Success: true } match &&
                     TimeSpan.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) is { } delay && delay >= atLeast)

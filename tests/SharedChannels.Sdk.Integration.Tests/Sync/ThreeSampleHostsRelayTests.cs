@@ -31,7 +31,7 @@ public sealed class ThreeSampleHostsRelayTests
     {
         _workspaces = await TwoWorkspaces.StartAsync();
         _cRoot = Path.Combine(Path.GetTempPath(), "sharedchannels-it-c-" + Guid.NewGuid().ToString("N")[..8]);
-        _c = await SampleHost.StartAsync(new SampleHostOptions { DataDirectory = _cRoot, MinimumLogLevel = LogLevel.Warning });
+        _c = await SampleHost.StartAsync(new SampleHostOptions { DataDirectory = _cRoot, MinimumLogLevel = LogLevel.Warning, ConfigureServices = TwoWorkspaces.UseCheapKeyDerivation });
         _chatC = _c.CreateClient();
         UserView adminC = await _chatC.CreateUserAsync("admin", isAdmin: true);
         _johnC = await _chatC.CreateUserAsync("john");

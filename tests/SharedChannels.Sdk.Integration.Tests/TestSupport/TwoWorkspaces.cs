@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using SharedChannels.Connections;
+using SharedChannels.Invitations;
 using SharedChannels.Samples;
 using SharedChannels.Samples.Api;
 using SharedChannels.Sync;
@@ -55,7 +57,7 @@ internal sealed class TwoWorkspaces : IAsyncDisposable
     public static async Task<TwoWorkspaces> StartAsync(Action<SharedChannelsOptions>? configure = null, Action<IServiceCollection>? configureServicesA = null)
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-it-" + Guid.NewGuid().ToString("N")[..8]);
-        SampleHost a = await SampleHost.StartAsync(Options(Path.Combine(root, "a"), configure) with { ConfigureServices = configureServicesA });
+        SampleHost a = await SampleHost.StartAsync(Options(Path.Combine(root, "a"), configure) with { ConfigureServices = services => { UseCheapKeyDerivation(services); configureServicesA?.Invoke(services); } });
         SampleHost b = await SampleHost.StartAsync(Options(Path.Combine(root, "b"), configure));
         var workspaces = new TwoWorkspaces(root, a, b);
         try
@@ -107,7 +109,14 @@ internal sealed class TwoWorkspaces : IAsyncDisposable
     private static SharedChannelSync Sync(SampleHost host) => host.Services.GetRequiredService<SharedChannelSync>();
 
     private static SampleHostOptions Options(string dataDirectory, Action<SharedChannelsOptions>? configure) =>
-        new() { DataDirectory = dataDirectory, MinimumLogLevel = LogLevel.Warning, ConfigureSharedChannels = configure };
+        new() { DataDirectory = dataDirectory, MinimumLogLevel = LogLevel.Warning, ConfigureSharedChannels = configure, ConfigureServices = UseCheapKeyDerivation };
+
+    /// <summary>
+    /// Both hosts are SDK hosts that only open each other's codes: they skip Mattermost's key derivation, which the
+    /// core tests (Invitations, and the Mattermost peer tests here) cover.
+    /// </summary>
+    public static void UseCheapKeyDerivation(IServiceCollection services) =>
+        services.Replace(ServiceDescriptor.Singleton(InvitationKeyDerivationCost.CheapForTestsOnly));
 
     private async Task ConnectAndShareAsync()
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Content;
 using SharedChannels.Identity;
+using SharedChannels.Invitations;
 using SharedChannels.Sharing;
 using SharedChannels.Sync;
 using SharedChannels.Testing;
@@ -97,6 +98,9 @@ internal sealed class ChaosWorkspace : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(_time);
+
+        // Not a test of invitation codes: skip Mattermost's key derivation (the core tests cover it).
+        services.AddSingleton(InvitationKeyDerivationCost.CheapForTestsOnly);
         services.AddSharedChannels(o =>
             {
                 o.EnableRemoteClusterService = true;

@@ -36,7 +36,7 @@ public sealed class SecureConnectionsTests
     {
         ConnectionInvitation created = await _a.Connections.CreateAsync(TestWorkspace.Admin, new CreateConnectionRequest { Name = "Acme.US_west-1", Password = "s3cret", DefaultTeamId = "team1" });
 
-        Invitation invitation = InvitationCodec.Decrypt(created.InvitationCode, "s3cret");
+        Invitation invitation = InvitationCodec.Decrypt(created.InvitationCode, "s3cret", InvitationKeyDerivationCost.CheapForTestsOnly);
         ConnectionRecord stored = await _a.RecordAsync(created.Connection.Id);
         using (Assert.EnterMultipleScope())
         {
@@ -61,7 +61,7 @@ public sealed class SecureConnectionsTests
         ConnectionInvitation created = await _a.Connections.CreateAsync(TestWorkspace.Admin, new CreateConnectionRequest { Name = "acme" });
 
         Assert.That(created.Password, Has.Length.GreaterThanOrEqualTo(20));
-        Assert.That(InvitationCodec.Decrypt(created.InvitationCode, created.Password).RemoteId, Is.EqualTo(created.Connection.Id));
+        Assert.That(InvitationCodec.Decrypt(created.InvitationCode, created.Password, InvitationKeyDerivationCost.CheapForTestsOnly).RemoteId, Is.EqualTo(created.Connection.Id));
     }
 
     [TestCase("")]
@@ -227,7 +227,7 @@ public sealed class SecureConnectionsTests
         _time.Advance(TimeSpan.FromHours(40)); // 80 h after the first code, 40 h after the latest
 
         Assert.That(second.InvitationCode, Is.Not.EqualTo(first.InvitationCode));
-        Assert.That(InvitationCodec.Decrypt(second.InvitationCode, "second").Token, Is.EqualTo(InvitationCodec.Decrypt(first.InvitationCode, "first").Token));
+        Assert.That(InvitationCodec.Decrypt(second.InvitationCode, "second", InvitationKeyDerivationCost.CheapForTestsOnly).Token, Is.EqualTo(InvitationCodec.Decrypt(first.InvitationCode, "first", InvitationKeyDerivationCost.CheapForTestsOnly).Token));
         RemoteConnection accepted = await _b.Connections.AcceptAsync(TestWorkspace.Admin, new AcceptInvitationRequest { Name = "a", InvitationCode = first.InvitationCode, Password = "first" });
         Assert.That(accepted.State, Is.EqualTo(ConnectionState.Connected));
     }

@@ -135,13 +135,13 @@ public sealed class InvitationCodeCorpusTests
         return ToCode(blob);
     }
 
-    /// <summary>Seals any plaintext as a version 3 code under <see cref="Password"/>.</summary>
+    /// <summary>Seals any plaintext as a version 3 code under <see cref="Password"/>, with the test workspaces' cheap key derivation.</summary>
     private static string Seal(string plaintext)
     {
         byte[] salt = RandomNumberGenerator.GetBytes(InvitationKeyDerivation.SaltSize);
         byte[] nonce = RandomNumberGenerator.GetBytes(12);
         byte[] key = new byte[InvitationKeyDerivation.KeySize];
-        InvitationKeyDerivation.DeriveKey(3, Encoding.UTF8.GetBytes(Password), salt, key);
+        InvitationKeyDerivation.DeriveKey(3, Encoding.UTF8.GetBytes(Password), salt, key, InvitationKeyDerivationCost.CheapForTestsOnly);
         byte[] clear = Encoding.UTF8.GetBytes(plaintext);
         byte[] cipher = new byte[clear.Length];
         byte[] tag = new byte[16];

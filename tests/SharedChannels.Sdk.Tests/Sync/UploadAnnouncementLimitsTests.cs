@@ -8,6 +8,7 @@ using SharedChannels.Transport;
 namespace SharedChannels.Tests.Sync;
 
 /// <summary>Upload announcements a peer never follows with bytes cannot pin memory without bound: count per connection and age are limited.</summary>
+[NonParallelizable] // measures process-wide GC memory: nothing else may allocate meanwhile
 public sealed class UploadAnnouncementLimitsTests : SharedChannelPairFixture
 {
     [Test]

@@ -7,6 +7,7 @@ using SharedChannels.Sharing;
 using SharedChannels.Sync;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
+using SharedChannels.Invitations;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
 using SharedChannels.Testing;
@@ -53,7 +54,9 @@ internal sealed class TestWorkspace : IAsyncDisposable
 
     /// <summary>
     /// Starts a workspace at <c>https://{name}.test</c>. The background monitor loop is not started unless
-    /// <paramref name="runBackgroundMonitor"/> is set: tests drive ping rounds themselves.
+    /// <paramref name="runBackgroundMonitor"/> is set: tests drive ping rounds themselves. Invitation codes are sealed
+    /// with <see cref="InvitationKeyDerivationCost.CheapForTestsOnly"/> unless <paramref name="mattermostKeyDerivation"/>
+    /// is set: only tests about invitation codes themselves pay for Mattermost's key derivation.
     /// </summary>
     public static async Task<TestWorkspace> StartAsync(
         string name,
@@ -62,7 +65,8 @@ internal sealed class TestWorkspace : IAsyncDisposable
         Action<SharedChannelsOptions>? configure = null,
         IConnectionStore? store = null,
         Action<IServiceCollection>? services = null,
-        bool runBackgroundMonitor = false)
+        bool runBackgroundMonitor = false,
+        bool mattermostKeyDerivation = false)
     {
         string siteUrl = $"https://{name}.test";
         var permissions = new InMemoryPermissionChecker();
@@ -76,6 +80,7 @@ internal sealed class TestWorkspace : IAsyncDisposable
         collection.AddSingleton(content);
         collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         collection.AddSingleton<TimeProvider>(time);
+        collection.AddSingleton(mattermostKeyDerivation ? InvitationKeyDerivationCost.Mattermost : InvitationKeyDerivationCost.CheapForTestsOnly);
         collection.AddSharedChannels(o =>
             {
                 o.EnableRemoteClusterService = true;

@@ -1,7 +1,7 @@
-namespace SharedChannels.Integration.Tests.TestSupport;
+namespace SharedChannels.TestSupport;
 
 /// <summary>Waits for an outcome users would see, letting the hosts' sync settle between the checks.</summary>
-internal static class Polling
+public static class Polling
 {
     /// <summary>How long a test waits for sync before failing.</summary>
     public static readonly TimeSpan SyncTimeout = TimeSpan.FromSeconds(15);
