@@ -6,7 +6,7 @@ using SharedChannels.Content;
 using SharedChannels.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.Internal;
 

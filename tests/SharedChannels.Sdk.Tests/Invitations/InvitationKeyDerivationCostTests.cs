@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Invitations;
 using SharedChannels.Tests.TestSupport;
-using SharedChannels.Transport.InMemory;
+using SharedChannels.Testing;
 
 namespace SharedChannels.Tests.Invitations;
 
