@@ -118,47 +118,25 @@ public sealed class InboundTransactionTests
     [Test]
     public async Task GroupCommit_PipelinedMessagesOfOneConnection_ShareATransactionAndAreAnsweredOnlyAfterItsCommit()
     {
-        BufferingTransactions? transactions = null;
-        await using SharedChannelPair pair = await SharedChannelPair.StartAsync(
-            homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (2, 2, 4),
-            remoteServices: services => services.AddSingleton<IInboundTransactionFactory>(sp =>
-                transactions = new BufferingTransactions(sp.GetRequiredService<InMemoryChatContent>()) { MaxMessagesPerTransaction = 8 }));
-
-        // Alice's first post introduces her to the remote; pages that only refer to known users may overtake each other.
-        string first = pair.NewId();
-        pair.Home.Content.CreatePost(first, Channel, SharedChannelPair.Alice, "first");
-        await pair.SettleAsync();
+        await using GroupCommitRun run = await GroupCommitRun.StartAsync();
+        SharedChannelPair pair = run.Pair;
         string? cursorBefore = await pair.CursorAsync();
-        int begunBefore = transactions!.Begun;
-        var commitEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var releaseCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        transactions.BeforeCommit = async () =>
-        {
-            commitEntered.TrySetResult();
-            await releaseCommit.Task;
-        };
+        int begunBefore = run.Transactions.Begun;
 
-        // Two posts per message, four messages in flight: the first is held in its commit while the other three arrive.
-        List<string> ids = await pair.WriteBacklogAsync(8);
-        int attemptedBefore = pair.HomeTransport.Attempted.Count;
-        pair.Home.Sync.NotifyChannelChanged(Channel);
-        await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => pair.HomeTransport.Attempted.Count - attemptedBefore >= 4, () => $"attempted {pair.HomeTransport.Attempted.Count - attemptedBefore}: " + string.Join(" | ", pair.HomeTransport.Attempted.Select(a => string.Join(",", a.PostIds))) + " maxInFlight " + pair.HomeTransport.MaxInFlight);
+        List<string> ids = await run.SendBacklogWhileTheFirstCommitIsHeldAsync(8);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await pair.CursorAsync(), Is.EqualTo(cursorBefore), "nothing is acknowledged while its commit is pending");
-            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(new[] { first }), "nothing of the held messages is visible");
+            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(new[] { run.First }), "nothing of the held messages is visible");
         }
 
-        transactions.BeforeCommit = null;
-        releaseCommit.SetResult();
-        await pair.SettleAsync();
+        await run.ReleaseCommitAsync();
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(first)), "each post once, in order");
-            Assert.That(transactions.Begun - begunBefore, Is.LessThan(4), "at least one transaction carried several of the 4 messages");
-            Assert.That(transactions.LargestGroup, Is.GreaterThan(2).And.LessThanOrEqualTo(8), "posts of more than one message in one commit");
+            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(run.First)), "each post once, in order");
+            Assert.That(run.Transactions.Begun - begunBefore, Is.LessThan(4), "at least one transaction carried several of the 4 messages");
+            Assert.That(run.Transactions.LargestGroup, Is.GreaterThan(2).And.LessThanOrEqualTo(8), "posts of more than one message in one commit");
             Assert.That(await pair.CursorAsync(), Is.EqualTo(await pair.LatestCursorAsync()));
         }
     }
@@ -166,43 +144,21 @@ public sealed class InboundTransactionTests
     [Test]
     public async Task GroupCommit_OneMessageOfAGroupFails_TheOthersAreCommittedAndTheFailedOneIsResent()
     {
-        BufferingTransactions? transactions = null;
-        await using SharedChannelPair pair = await SharedChannelPair.StartAsync(
-            homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (2, 2, 4),
-            remoteServices: services => services.AddSingleton<IInboundTransactionFactory>(sp =>
-                transactions = new BufferingTransactions(sp.GetRequiredService<InMemoryChatContent>()) { MaxMessagesPerTransaction = 8 }));
-
-        // Alice's first post introduces her to the remote; pages that only refer to known users may overtake each other.
-        string first = pair.NewId();
-        pair.Home.Content.CreatePost(first, Channel, SharedChannelPair.Alice, "first");
-        await pair.SettleAsync();
-        var releaseCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var commitEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        transactions!.BeforeCommit = async () =>
-        {
-            commitEntered.TrySetResult();
-            await releaseCommit.Task;
-        };
+        await using GroupCommitRun run = await GroupCommitRun.StartAsync();
         int failures = 0;
-        transactions.FailOnPost = post => post.Message == "backlog 2" && Interlocked.Increment(ref failures) == 1;
+        run.Transactions.FailOnPost = post => post.Message == "backlog 2" && Interlocked.Increment(ref failures) == 1;
 
-        List<string> ids = await pair.WriteBacklogAsync(8);
-        int attemptedBefore = pair.HomeTransport.Attempted.Count;
-        pair.Home.Sync.NotifyChannelChanged(Channel);
-        await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => pair.HomeTransport.Attempted.Count - attemptedBefore >= 4);
-        transactions.BeforeCommit = null;
-        releaseCommit.SetResult();
-        await pair.SettleAsync();
-        pair.Time.Advance(TimeSpan.FromMinutes(6));
-        await pair.SettleAsync();
+        List<string> ids = await run.SendBacklogWhileTheFirstCommitIsHeldAsync(8);
+        await run.ReleaseCommitAsync();
+        run.Pair.Time.Advance(TimeSpan.FromMinutes(6));
+        await run.Pair.SettleAsync();
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(failures, Is.GreaterThanOrEqualTo(1), "the failure happened");
-            Assert.That(pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(first)), "each post once, in order, the failed one after its resend");
-            Assert.That(transactions.Disposed, Is.EqualTo(transactions.Begun), "every transaction ended, the failed one without its commit");
-            Assert.That(transactions.Committed, Is.LessThan(transactions.Begun), "one transaction was not committed");
+            Assert.That(run.Pair.PostIdsOnRemote(), Is.EqualTo(ids.Prepend(run.First)), "each post once, in order, the failed one after its resend");
+            Assert.That(run.Transactions.Disposed, Is.EqualTo(run.Transactions.Begun), "every transaction ended, the failed one without its commit");
+            Assert.That(run.Transactions.Committed, Is.LessThan(run.Transactions.Begun), "one transaction was not committed");
         }
     }
 
@@ -214,6 +170,65 @@ public sealed class InboundTransactionTests
             Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(giveUp), () => "timed out; " + describe?.Invoke());
             await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
         }
+    }
+
+    /// <summary>
+    /// A pair whose remote commits in groups of up to 8 messages, the home sending pages of 2 posts with 4 in flight;
+    /// Alice's first post is already synced (it introduces her, so later pages may overtake each other).
+    /// </summary>
+    private sealed class GroupCommitRun : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private GroupCommitRun(SharedChannelPair pair, BufferingTransactions transactions, string first) =>
+            (Pair, Transactions, First) = (pair, transactions, first);
+
+        public SharedChannelPair Pair { get; }
+
+        public BufferingTransactions Transactions { get; }
+
+        public string First { get; }
+
+        public static async Task<GroupCommitRun> StartAsync()
+        {
+            BufferingTransactions? transactions = null;
+            SharedChannelPair pair = await SharedChannelPair.StartAsync(
+                homeOptions: o => (o.MaxPostsPerSync, o.MaxPostsPerSyncToSdkPeers, o.MaxSyncRequestsInFlight) = (2, 2, 4),
+                remoteServices: services => services.AddSingleton<IInboundTransactionFactory>(sp =>
+                    transactions = new BufferingTransactions(sp.GetRequiredService<InMemoryChatContent>()) { MaxMessagesPerTransaction = 8 }));
+            string first = pair.NewId();
+            pair.Home.Content.CreatePost(first, Channel, SharedChannelPair.Alice, "first");
+            await pair.SettleAsync();
+            return new GroupCommitRun(pair, transactions!, first);
+        }
+
+        /// <summary>Writes a backlog and returns once 4 messages are on their way, the first held in its commit.</summary>
+        public async Task<List<string>> SendBacklogWhileTheFirstCommitIsHeldAsync(int posts)
+        {
+            var commitEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Transactions.BeforeCommit = async () =>
+            {
+                commitEntered.TrySetResult();
+                await _release.Task;
+            };
+            List<string> ids = await Pair.WriteBacklogAsync(posts);
+            int attemptedBefore = Pair.HomeTransport.Attempted.Count;
+            Pair.Home.Sync.NotifyChannelChanged(Channel);
+            await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await WaitUntilAsync(
+                () => Pair.HomeTransport.Attempted.Count - attemptedBefore >= 4,
+                () => $"{Pair.HomeTransport.Attempted.Count - attemptedBefore} messages sent, at most {Pair.HomeTransport.MaxInFlight} at once");
+            return ids;
+        }
+
+        public async Task ReleaseCommitAsync()
+        {
+            Transactions.BeforeCommit = null;
+            _release.TrySetResult();
+            await Pair.SettleAsync();
+        }
+
+        public ValueTask DisposeAsync() => Pair.DisposeAsync();
     }
 
     /// <summary>
