@@ -77,7 +77,13 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
-        services.TryAddSingleton(sp => new HostPorts(sp));
+
+        // The host's ports: a host that only uses secure connections need not implement them, and one that shares
+        // channels without them is told what to register. The host's own registration (Use…<T>() or its own) wins.
+        services.TryAddSingleton<IChannelContent, UnregisteredChannelContent>();
+        services.TryAddSingleton<IUserDirectory, UnregisteredUserDirectory>();
+        services.TryAddSingleton<ISystemMessages, UnregisteredSystemMessages>();
+        services.TryAddSingleton<IEmojiCatalog, UnregisteredEmojiCatalog>();
 
         // Internal: tests replace the retry delays (and their jitter) to see the same delays on every run.
         services.TryAddSingleton<IRetryDelays>(_ => new ExponentialRetryDelays());
@@ -85,7 +91,10 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ISharedChannelStore>(),
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<ISyncStateStore>(),
-            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetRequiredService<ISystemMessages>(),
+            sp.GetService<IFileContent>(),
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -95,7 +104,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ISharedChannelStore>(),
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<ISyncStateStore>(),
-            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<ISystemMessages>(),
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<PermissionGuard>(),
             sp.GetRequiredService<SharedChannelSync>(),
@@ -107,7 +117,10 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ChannelSharing>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
-        services.TryAddSingleton(sp => new InboundTransactions(sp.GetRequiredService<HostPorts>(), sp.GetService<IInboundTransactionFactory>()));
+        services.TryAddSingleton(sp => new InboundTransactions(
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetService<IInboundTransactionFactory>()));
         services.TryAddSingleton<InboundGroupCommit>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());

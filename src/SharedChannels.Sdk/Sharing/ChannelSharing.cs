@@ -25,7 +25,8 @@ public sealed class ChannelSharing
     private readonly ISharedChannelStore _channels;
     private readonly IConnectionStore _connections;
     private readonly ISyncStateStore _syncState;
-    private readonly HostPorts _host;
+    private readonly IChannelContent _content;
+    private readonly ISystemMessages _systemMessages;
     private readonly RemoteSender _sender;
     private readonly PermissionGuard _permissions;
     private readonly SharedChannelSync _sync;
@@ -37,7 +38,8 @@ public sealed class ChannelSharing
         ISharedChannelStore channels,
         IConnectionStore connections,
         ISyncStateStore syncState,
-        HostPorts host,
+        IChannelContent content,
+        ISystemMessages systemMessages,
         RemoteSender sender,
         PermissionGuard permissions,
         SharedChannelSync sync,
@@ -48,7 +50,8 @@ public sealed class ChannelSharing
         _channels = channels;
         _connections = connections;
         _syncState = syncState;
-        _host = host;
+        _content = content;
+        _systemMessages = systemMessages;
         _sender = sender;
         _permissions = permissions;
         _sync = sync;
@@ -107,7 +110,7 @@ public sealed class ChannelSharing
         };
 
         // Sync to a newly invited workspace starts at invitation time.
-        string start = await _host.Content.GetLatestCursorAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
+        string start = await _content.GetLatestCursorAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
         await _syncState.SetCursorAsync(new SyncCursor(channel.ChannelId, connection.RemoteId, start, remote.CreatedAt), cancellationToken).ConfigureAwait(false);
         await _channels.UpsertRemoteAsync(remote, cancellationToken).ConfigureAwait(false);
         Log.ChannelInvited(_logger, channel.ChannelId, connection.RemoteId, readOnly);
@@ -154,7 +157,7 @@ public sealed class ChannelSharing
         if ((await _channels.ListRemotesAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             await _channels.RemoveChannelAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false);
-            await _host.SystemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+            await _systemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -180,7 +183,7 @@ public sealed class ChannelSharing
         }
 
         await _channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
-        await _host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+        await _systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         Log.ChannelUnshared(_logger, channel.ChannelId);
     }
 
@@ -255,7 +258,7 @@ public sealed class ChannelSharing
     /// <summary>Sends (again) the channel invitation to a remote and records whether it arrived.</summary>
     internal async Task<SharedChannelRemote> SendInviteAsync(SharedChannel channel, ConnectionRecord connection, SharedChannelRemote remote, CancellationToken cancellationToken)
     {
-        ChannelInfo info = await _host.Content.GetChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false)
+        ChannelInfo info = await _content.GetChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false)
             ?? new ChannelInfo { Id = channel.ChannelId, Name = channel.Name, DisplayName = channel.DisplayName, Type = channel.Type, TeamId = channel.TeamId };
         var invite = new ChannelInviteDto
         {
@@ -327,7 +330,7 @@ public sealed class ChannelSharing
             return existing.IsHome ? existing : throw await NotHomeAsync(existing, cancellationToken).ConfigureAwait(false);
         }
 
-        ChannelInfo info = await _host.Content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false)
+        ChannelInfo info = await _content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false)
             ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"There is no channel with id '{channelId}' on this workspace.");
         if (info.Type is ChannelType.Direct or ChannelType.Group && !_options.CurrentValue.EnableSharedChannelsDMs)
         {

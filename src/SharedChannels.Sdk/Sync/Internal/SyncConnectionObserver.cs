@@ -1,4 +1,5 @@
 using SharedChannels.Connections.Internal;
+using SharedChannels.Content;
 using SharedChannels.Content.Internal;
 using SharedChannels.Sharing;
 using SharedChannels.Sharing.Internal;
@@ -14,7 +15,7 @@ namespace SharedChannels.Sync.Internal;
 internal sealed class SyncConnectionObserver(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
-    HostPorts host,
+    ISystemMessages systemMessages,
     ChannelSharing sharing,
     SharedChannelSync sync) : IConnectionObserver
 {
@@ -27,7 +28,7 @@ internal sealed class SyncConnectionObserver(
             if ((await channels.ListRemotesAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false)).Count == 0)
             {
                 await channels.RemoveChannelAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false);
-                await host.SystemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -37,7 +38,7 @@ internal sealed class SyncConnectionObserver(
             {
                 await channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
                 await syncState.RemoveCursorAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
-                await host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -46,7 +47,7 @@ internal sealed class SyncConnectionObserver(
     {
         foreach (string channelId in await sync.ChannelsSharedWithAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false))
         {
-            await host.SystemMessages.PostAsync(channelId, SharingMessages.Interrupted(connection.DisplayName), cancellationToken).ConfigureAwait(false);
+            await systemMessages.PostAsync(channelId, SharingMessages.Interrupted(connection.DisplayName), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -56,7 +57,7 @@ internal sealed class SyncConnectionObserver(
         {
             foreach (string channelId in await sync.ChannelsSharedWithAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false))
             {
-                await host.SystemMessages.PostAsync(channelId, SharingMessages.Restored(connection.DisplayName), cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(channelId, SharingMessages.Restored(connection.DisplayName), cancellationToken).ConfigureAwait(false);
             }
         }
 
