@@ -128,7 +128,7 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, FileReceiver>(sp => sp.GetRequiredService<FileReceiver>()));
         services.TryAddSingleton<IUploadHandler>(sp => sp.GetRequiredService<FileReceiver>());
         services.TryAddSingleton<IProfileImageHandler, ProfileImageReceiver>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SharingConnectionObserver>());
         services.TryAddSingleton<GlobalUserSync>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, GlobalUserSync>(sp => sp.GetRequiredService<GlobalUserSync>()));
 

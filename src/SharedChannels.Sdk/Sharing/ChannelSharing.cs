@@ -7,7 +7,6 @@ using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
 using SharedChannels.Internal;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
 using SharedChannels.Transport.Internal;

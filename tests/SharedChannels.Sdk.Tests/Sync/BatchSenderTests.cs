@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
 using SharedChannels.Sync.Internal;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using SharedChannels.Content;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
 using SharedChannels.Sync.Internal;

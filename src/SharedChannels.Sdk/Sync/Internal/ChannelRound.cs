@@ -4,8 +4,6 @@ using SharedChannels.Content;
 using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Wire;
 

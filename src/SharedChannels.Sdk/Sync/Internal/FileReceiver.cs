@@ -6,7 +6,6 @@ using SharedChannels.Content;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Internal;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;

@@ -1,18 +1,17 @@
 using SharedChannels.Connections.Internal;
 using SharedChannels.Content;
 using SharedChannels.Content.Internal;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
+using SharedChannels.Sync;
 
-namespace SharedChannels.Sync.Internal;
+namespace SharedChannels.Sharing.Internal;
 
 /// <summary>
 /// Reacts to connection life-cycle events for sharing and sync: a deleted connection leaves every shared
 /// channel; an interruption is announced in the affected channels; a recovery re-sends pending channel
 /// invitations and catches up everything missed.
 /// </summary>
-internal sealed class SyncConnectionObserver(
+internal sealed class SharingConnectionObserver(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
     ISystemMessages systemMessages,
