@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using SharedChannels.Content;
-using SharedChannels.Sharing;
 using SharedChannels.Sqlite.Internal;
 using SharedChannels.Storage;
 

@@ -1,5 +1,4 @@
 using SharedChannels.Content;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 
 namespace SharedChannels.Testing;

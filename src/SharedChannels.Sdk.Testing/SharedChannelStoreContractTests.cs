@@ -1,6 +1,5 @@
 using NUnit.Framework;
 using SharedChannels.Content;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 
 namespace SharedChannels.Testing;

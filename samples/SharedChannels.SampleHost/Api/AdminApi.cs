@@ -1,5 +1,6 @@
 using SharedChannels.Connections;
 using SharedChannels.Sharing;
+using SharedChannels.Storage;
 
 namespace SharedChannels.Samples.Api;
 

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Samples.Api;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
 

@@ -4,6 +4,7 @@ using SharedChannels.Commands.Internal;
 using SharedChannels.Connections;
 using SharedChannels.Internal;
 using SharedChannels.Sharing;
+using SharedChannels.Storage;
 
 namespace SharedChannels.Commands;
 

@@ -81,7 +81,13 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
-        services.TryAddSingleton(sp => new HostPorts(sp));
+
+        // The host's ports: a host that only uses secure connections need not implement them, and one that shares
+        // channels without them is told what to register. The host's own registration (Use…<T>() or its own) wins.
+        services.TryAddSingleton<IChannelContent, UnregisteredChannelContent>();
+        services.TryAddSingleton<IUserDirectory, UnregisteredUserDirectory>();
+        services.TryAddSingleton<ISystemMessages, UnregisteredSystemMessages>();
+        services.TryAddSingleton<IEmojiCatalog, UnregisteredEmojiCatalog>();
 
         // Internal: tests replace the retry delays (and their jitter) to see the same delays on every run.
         services.TryAddSingleton<IRetryDelays>(_ => new ExponentialRetryDelays());
@@ -89,7 +95,10 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ISharedChannelStore>(),
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<ISyncStateStore>(),
-            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetRequiredService<ISystemMessages>(),
+            sp.GetService<IFileContent>(),
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -99,7 +108,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ISharedChannelStore>(),
             sp.GetRequiredService<IConnectionStore>(),
             sp.GetRequiredService<ISyncStateStore>(),
-            sp.GetRequiredService<HostPorts>(),
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<ISystemMessages>(),
             sp.GetRequiredService<RemoteSender>(),
             sp.GetRequiredService<PermissionGuard>(),
             sp.GetRequiredService<SharedChannelSync>(),
@@ -111,7 +121,10 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ChannelSharing>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<ILogger<SlashCommandHandler>>()));
-        services.TryAddSingleton(sp => new InboundTransactions(sp.GetRequiredService<HostPorts>(), sp.GetService<IInboundTransactionFactory>()));
+        services.TryAddSingleton(sp => new InboundTransactions(
+            sp.GetRequiredService<IChannelContent>(),
+            sp.GetRequiredService<IUserDirectory>(),
+            sp.GetService<IInboundTransactionFactory>()));
         services.TryAddSingleton<InboundGroupCommit>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SyncReceiver>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, SharingFrameHandler>());
@@ -119,7 +132,7 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFrameHandler, FileReceiver>(sp => sp.GetRequiredService<FileReceiver>()));
         services.TryAddSingleton<IUploadHandler>(sp => sp.GetRequiredService<FileReceiver>());
         services.TryAddSingleton<IProfileImageHandler, ProfileImageReceiver>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SyncConnectionObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, SharingConnectionObserver>());
         services.TryAddSingleton<GlobalUserSync>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionObserver, GlobalUserSync>(sp => sp.GetRequiredService<GlobalUserSync>()));
 

@@ -7,7 +7,6 @@ using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
 using SharedChannels.Internal;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
 using SharedChannels.Transport.Internal;
@@ -20,12 +19,13 @@ namespace SharedChannels.Sharing;
 /// sharing them. Every operation takes the acting local user and requires
 /// <see cref="SharedChannelsPermission.ManageSharedChannels"/>.
 /// </summary>
-public class ChannelSharing
+public partial class ChannelSharing
 {
     private readonly ISharedChannelStore _channels;
     private readonly IConnectionStore _connections;
     private readonly ISyncStateStore _syncState;
-    private readonly HostPorts _host;
+    private readonly IChannelContent _content;
+    private readonly ISystemMessages _systemMessages;
     private readonly RemoteSender _sender;
     private readonly PermissionGuard _permissions;
     private readonly SharedChannelSync _sync;
@@ -35,7 +35,7 @@ public class ChannelSharing
 
     /// <summary>Initializes a new instance of the <see cref="ChannelSharing"/> class for mocking in a host's unit tests.</summary>
     protected ChannelSharing()
-        : this(null!, null!, null!, null!, null!, null!, null!, null!, null!, null!)
+        : this(null!, null!, null!, null!, null!, null!, null!, null!, null!, null!, null!)
     {
     }
 
@@ -43,7 +43,8 @@ public class ChannelSharing
         ISharedChannelStore channels,
         IConnectionStore connections,
         ISyncStateStore syncState,
-        HostPorts host,
+        IChannelContent content,
+        ISystemMessages systemMessages,
         RemoteSender sender,
         PermissionGuard permissions,
         SharedChannelSync sync,
@@ -54,7 +55,8 @@ public class ChannelSharing
         _channels = channels;
         _connections = connections;
         _syncState = syncState;
-        _host = host;
+        _content = content;
+        _systemMessages = systemMessages;
         _sender = sender;
         _permissions = permissions;
         _sync = sync;
@@ -114,7 +116,7 @@ public class ChannelSharing
         };
 
         // Sync to a newly invited workspace starts at invitation time.
-        string start = await _host.Content.GetLatestCursorAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
+        string start = await _content.GetLatestCursorAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
         await _syncState.SetCursorAsync(new SyncCursor(channel.ChannelId, connection.RemoteId, start, remote.CreatedAt), cancellationToken).ConfigureAwait(false);
         await _channels.UpsertRemoteAsync(remote, cancellationToken).ConfigureAwait(false);
         Log.ChannelInvited(_logger, channel.ChannelId, connection.RemoteId, readOnly);
@@ -162,7 +164,7 @@ public class ChannelSharing
         if ((await _channels.ListRemotesAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             await _channels.RemoveChannelAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false);
-            await _host.SystemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+            await _systemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -188,7 +190,7 @@ public class ChannelSharing
         }
 
         await _channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
-        await _host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+        await _systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         Log.ChannelUnshared(_logger, channel.ChannelId);
     }
 
@@ -263,7 +265,7 @@ public class ChannelSharing
     /// <summary>Sends (again) the channel invitation to a remote and records whether it arrived.</summary>
     internal async Task<SharedChannelRemote> SendInviteAsync(SharedChannel channel, ConnectionRecord connection, SharedChannelRemote remote, CancellationToken cancellationToken)
     {
-        ChannelInfo info = await _host.Content.GetChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false)
+        ChannelInfo info = await _content.GetChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false)
             ?? new ChannelInfo { Id = channel.ChannelId, Name = channel.Name, DisplayName = channel.DisplayName, Type = channel.Type, TeamId = channel.TeamId };
         var invite = new ChannelInviteDto
         {
@@ -335,7 +337,7 @@ public class ChannelSharing
             return existing.IsHome ? existing : throw await NotHomeAsync(existing, cancellationToken).ConfigureAwait(false);
         }
 
-        ChannelInfo info = await _host.Content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false)
+        ChannelInfo info = await _content.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false)
             ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"There is no channel with id '{channelId}' on this workspace.");
         if (info.Type is ChannelType.Direct or ChannelType.Group && !_options.CurrentValue.EnableSharedChannelsDMs)
         {
@@ -357,51 +359,5 @@ public class ChannelSharing
         await _channels.UpsertChannelAsync(channel, cancellationToken).ConfigureAwait(false);
         Log.ChannelShared(_logger, channel.ChannelId, actingUserId);
         return channel;
-    }
-
-    private async Task<SharedChannelsException> NotHomeAsync(SharedChannel channel, CancellationToken cancellationToken)
-    {
-        ConnectionRecord? home = await _connections.GetAsync(channel.HomeConnectionId!, cancellationToken).ConfigureAwait(false);
-        return new SharedChannelsException(
-            SharedChannelsErrorCode.InvalidState,
-            $"This channel is shared from {home?.DisplayName ?? "another workspace"}; only its home workspace can share it or change how it is shared.");
-    }
-
-    private async Task<SharedChannel> RequireSharedAsync(string channelId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(channelId);
-        return await _channels.GetChannelAsync(channelId, cancellationToken).ConfigureAwait(false)
-            ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"Channel '{channelId}' is not shared.");
-    }
-
-    private async Task<SharedChannelRemote> RequireRemoteAsync(string channelId, string connectionId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionId);
-        SharedChannel channel = await RequireSharedAsync(channelId, cancellationToken).ConfigureAwait(false);
-        if (!channel.IsHome)
-        {
-            throw await NotHomeAsync(channel, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await _channels.GetRemoteAsync(channel.ChannelId, connectionId.Trim(), cancellationToken).ConfigureAwait(false)
-            ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"Channel '{channelId}' is not shared with connection '{connectionId.Trim()}'.");
-    }
-
-    private async Task<ConnectionRecord> RequireConfirmedConnectionAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionId);
-        ConnectionRecord connection = await _connections.GetAsync(connectionId.Trim(), cancellationToken).ConfigureAwait(false)
-            ?? throw new SharedChannelsException(SharedChannelsErrorCode.NotFound, $"There is no secure connection with id '{connectionId.Trim()}'. Run /secure-connection status to list them.");
-        if (connection.DeletedAt is not null)
-        {
-            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidState, $"Secure connection {connection.RemoteId} is deleted.");
-        }
-
-        if (!connection.InvitationAccepted)
-        {
-            throw new SharedChannelsException(SharedChannelsErrorCode.InvalidState, $"Secure connection {connection.RemoteId} is still pending: its invitation has not been accepted yet.");
-        }
-
-        return connection;
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SharedChannels.Content.Internal;
+using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Sync.Internal;
@@ -44,7 +44,10 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
         ISharedChannelStore channels,
         IConnectionStore connections,
         ISyncStateStore syncState,
-        HostPorts host,
+        IChannelContent content,
+        IUserDirectory users,
+        ISystemMessages systemMessages,
+        IFileContent? files,
         RemoteSender sender,
         IOptionsMonitor<SharedChannelsOptions> options,
         TimeProvider timeProvider,
@@ -52,13 +55,13 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
         ILogger<SharedChannelSync> logger)
     {
         _options = options;
-        var attachments = new AttachmentSender(host, sender, options, logger);
+        var attachments = new AttachmentSender(users, files, sender, options, logger);
         var rejections = new RejectionReporter(OnItemRejected, logger);
-        var readAhead = new PageReadAhead(() => host.Content);
+        var readAhead = new PageReadAhead(content);
         var statuses = new StatusOutbox();
         var holds = new NewShareHolds(timeProvider);
         var round = new ChannelRound(
-            channels, connections, syncState, host, options, timeProvider, readAhead, statuses, holds, new BatchSender(sender, attachments, rejections, logger), logger);
+            channels, connections, syncState, users, systemMessages, options, timeProvider, readAhead, statuses, holds, new BatchSender(sender, attachments, rejections, logger), logger);
         _router = new SyncRouter(channels, connections, timeProvider, retryDelays, round, statuses, readAhead, holds, attachments, logger);
     }
 

@@ -5,7 +5,7 @@ using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Content;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
+using SharedChannels.Storage;
 using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;
 

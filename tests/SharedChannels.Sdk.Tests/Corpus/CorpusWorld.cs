@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using SharedChannels.Connections;
 using SharedChannels.Content;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Testing;
 using SharedChannels.Tests.TestSupport;

@@ -6,9 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using SharedChannels.Content.Internal;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Sync;
 using SharedChannels.Sync.Internal;
@@ -97,8 +95,8 @@ public sealed partial class BatchSenderTests
         var options = new Mock<IOptionsMonitor<SharedChannelsOptions>>();
         options.Setup(o => o.CurrentValue).Returns(new SharedChannelsOptions());
         var remote = new RemoteSender(transport.Object, new FakeTimeProvider(Now), options.Object, new ConnectionHealth());
-        var host = new HostPorts(_services);
-        return new BatchSender(remote, new AttachmentSender(host, remote, options.Object, NullLogger.Instance), new RejectionReporter(_rejected.Enqueue, NullLogger.Instance), NullLogger.Instance);
+        var attachments = new AttachmentSender(_services.GetRequiredService<IUserDirectory>(), fileContent: null, remote, options.Object, NullLogger.Instance);
+        return new BatchSender(remote, attachments, new RejectionReporter(_rejected.Enqueue, NullLogger.Instance), NullLogger.Instance);
     }
 
     private static SyncMsgDto Message(int posts) => new()

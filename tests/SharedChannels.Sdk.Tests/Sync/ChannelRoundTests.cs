@@ -5,9 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using SharedChannels.Content;
-using SharedChannels.Content.Internal;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
 using SharedChannels.Sync.Internal;
@@ -140,9 +138,19 @@ public sealed class ChannelRoundTests
                 _sent.Enqueue(post);
                 return _answers.TryGetValue(post, out Func<Task<bool>>? answer) ? answer() : Task.FromResult(true);
             });
-        var host = new HostPorts(_services);
         return new ChannelRound(
-            _channels, _connections, _syncState, host, options.Object, _time, new PageReadAhead(() => host.Content), new StatusOutbox(), new NewShareHolds(_time), sender.Object, NullLogger.Instance);
+            _channels,
+            _connections,
+            _syncState,
+            _services.GetRequiredService<IUserDirectory>(),
+            _services.GetRequiredService<ISystemMessages>(),
+            options.Object,
+            _time,
+            new PageReadAhead(_services.GetRequiredService<IChannelContent>()),
+            new StatusOutbox(),
+            new NewShareHolds(_time),
+            sender.Object,
+            NullLogger.Instance);
     }
 
     private async Task AddConnectionAsync(bool sdkPeer) => Assert.That(await _connections.TryAddAsync(new ConnectionRecord

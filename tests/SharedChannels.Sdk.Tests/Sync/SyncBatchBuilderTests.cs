@@ -1,7 +1,7 @@
 using Moq;
 using SharedChannels.Content;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
+using SharedChannels.Storage;
 using SharedChannels.Sync.Internal;
 using SharedChannels.Wire;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using SharedChannels.Connections;
 using SharedChannels.Sharing;
+using SharedChannels.Storage;
 
 namespace SharedChannels.Commands.Internal;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
@@ -16,7 +15,7 @@ namespace SharedChannels.Identity.Internal;
 /// format; it is then stored through <see cref="IUserDirectory.SetProfileImageAsync"/>. Answers <c>{"status":"OK"}</c>.
 /// </summary>
 internal sealed class ProfileImageReceiver(
-    HostPorts host,
+    IUserDirectory users,
     IOptionsMonitor<SharedChannelsOptions> options,
     ILogger<ProfileImageReceiver> logger) : IProfileImageHandler
 {
@@ -44,7 +43,7 @@ internal sealed class ProfileImageReceiver(
         }
 
         // Only the workspace that owns a user may change its picture.
-        ChatUser? user = await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
+        ChatUser? user = await users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false);
         if (user is null || user.RemoteId != connection.RemoteId)
         {
             return Refuse(connection, userId, 403, "the sender may only set the images of its own users");
@@ -55,7 +54,7 @@ internal sealed class ProfileImageReceiver(
             return Refuse(connection, userId, 400, "the image is not a PNG, JPEG, GIF, BMP or WebP image");
         }
 
-        if (!await host.Users.SetProfileImageAsync(userId, image, cancellationToken).ConfigureAwait(false))
+        if (!await users.SetProfileImageAsync(userId, image, cancellationToken).ConfigureAwait(false))
         {
             return Refuse(connection, userId, 501, "this workspace does not store profile images");
         }

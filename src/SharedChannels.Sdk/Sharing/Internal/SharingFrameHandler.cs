@@ -17,7 +17,7 @@ namespace SharedChannels.Sharing.Internal;
 internal sealed class SharingFrameHandler(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
-    HostPorts host,
+    ISystemMessages systemMessages,
     InboundTransactions transactions,
     SharedChannelSync sync,
     IOptionsMonitor<SharedChannelsOptions> options,
@@ -147,7 +147,7 @@ internal sealed class SharingFrameHandler(
         {
             // The cursor is kept: it lets the same home share the channel again (see ReceiveInviteAsync).
             await channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
-            await host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+            await systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             Log.ChannelUnsharedByPeer(logger, channel.ChannelId, connectionId);
             return default;
         }

@@ -1,4 +1,3 @@
-using SharedChannels.Sharing;
 
 namespace SharedChannels.Storage.InMemory;
 

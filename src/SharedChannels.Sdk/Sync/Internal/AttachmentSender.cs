@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Content;
-using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
@@ -29,7 +28,8 @@ namespace SharedChannels.Sync.Internal;
 /// the connection's worker (<see cref="Forget"/>); a file forgotten is asked about again in the same way.
 /// </remarks>
 internal sealed class AttachmentSender(
-    HostPorts host,
+    IUserDirectory userDirectory,
+    IFileContent? fileContent,
     RemoteSender sender,
     IOptionsMonitor<SharedChannelsOptions> options,
     ILogger logger)
@@ -56,7 +56,7 @@ internal sealed class AttachmentSender(
     /// </summary>
     public async Task UploadFilesAsync(ConnectionRecord connection, SyncMsgDto message, Action<SyncResponseDto> report, CancellationToken cancellationToken)
     {
-        if (message.Posts is not { Count: > 0 } posts || host.Files is not { } files)
+        if (message.Posts is not { Count: > 0 } posts || fileContent is not { } files)
         {
             return;
         }
@@ -103,7 +103,7 @@ internal sealed class AttachmentSender(
         foreach (string userId in users.Keys)
         {
             // Only this workspace's own users: a peer owns the images of its users, as the SDK owns nothing else of theirs.
-            if (await host.Users.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is not { RemoteId: null, LastPictureUpdate: { } changed } ||
+            if (await userDirectory.GetUserAsync(userId, cancellationToken).ConfigureAwait(false) is not { RemoteId: null, LastPictureUpdate: { } changed } ||
                 (_imagesSent.TryGetValue((connection.RemoteId, userId), out DateTimeOffset sent) && sent >= changed))
             {
                 continue;
@@ -288,7 +288,7 @@ internal sealed class AttachmentSender(
     /// <summary>Sends one image; returns <see langword="null"/> on success, else why it failed.</summary>
     private async Task<string?> SendProfileImageAsync(ConnectionRecord connection, string userId, CancellationToken cancellationToken)
     {
-        if (await host.Users.GetProfileImageAsync(userId, cancellationToken).ConfigureAwait(false) is not { IsEmpty: false } image)
+        if (await userDirectory.GetProfileImageAsync(userId, cancellationToken).ConfigureAwait(false) is not { IsEmpty: false } image)
         {
             return null;
         }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
+using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;

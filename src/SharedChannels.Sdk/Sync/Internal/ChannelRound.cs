@@ -4,8 +4,6 @@ using SharedChannels.Content;
 using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Wire;
 
@@ -22,7 +20,8 @@ internal sealed class ChannelRound(
     ISharedChannelStore channels,
     IConnectionStore connections,
     ISyncStateStore syncState,
-    HostPorts host,
+    IUserDirectory users,
+    ISystemMessages systemMessages,
     IOptionsMonitor<SharedChannelsOptions> options,
     TimeProvider timeProvider,
     PageReadAhead readAhead,
@@ -79,7 +78,7 @@ internal sealed class ChannelRound(
                 }
 
                 round.Add(page);
-                SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? taken : [], host.Users, cancellationToken).ConfigureAwait(false);
+                SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? taken : [], users, cancellationToken).ConfigureAwait(false);
                 pages.Add(page);
                 messagesSent.Add(message is not null);
                 sends.Add(message is null ? Task.FromResult(true) : sender.SendAsync(connection, channel, message, cancellationToken));
@@ -179,7 +178,7 @@ internal sealed class ChannelRound(
         {
             // The cursor toward the home is kept, so the same home can share the channel again.
             await channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
-            await host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+            await systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
         }
 
         Log.ChannelUnsharedByPeer(logger, channel.ChannelId, connection.RemoteId);

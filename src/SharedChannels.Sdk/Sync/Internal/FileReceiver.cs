@@ -3,10 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Content;
-using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
+using SharedChannels.Identity;
 using SharedChannels.Internal;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;
@@ -27,10 +26,11 @@ namespace SharedChannels.Sync.Internal;
 /// </remarks>
 internal sealed class FileReceiver(
     ISharedChannelStore channels,
-    HostPorts host,
+    IUserDirectory users,
     IOptionsMonitor<SharedChannelsOptions> options,
     TimeProvider timeProvider,
-    ILogger<FileReceiver> logger) : IFrameHandler, IUploadHandler
+    ILogger<FileReceiver> logger,
+    IFileContent? fileContent = null) : IFrameHandler, IUploadHandler
 {
     /// <summary>
     /// How long an announced upload waits for its bytes. Mattermost sends them right after the announcement, and an SDK
@@ -53,7 +53,7 @@ internal sealed class FileReceiver(
         FeatureGuard.EnsureSharedChannels(options.CurrentValue);
         UploadSessionDto upload = Read(frame.Payload);
         ConnectionRecord connection = frame.Connection;
-        IFileContent files = host.Files ?? throw Refuse(connection, upload, SharedChannelsErrorCode.FeatureDisabled, "this workspace does not accept files");
+        IFileContent files = fileContent ?? throw Refuse(connection, upload, SharedChannelsErrorCode.FeatureDisabled, "this workspace does not accept files");
         if (!files.EnableFileAttachments)
         {
             throw Refuse(connection, upload, SharedChannelsErrorCode.FeatureDisabled, "file attachments are disabled on this workspace");
@@ -88,7 +88,7 @@ internal sealed class FileReceiver(
             throw Refuse(connection, upload, SharedChannelsErrorCode.Forbidden, "the channel is not shared with the sender, or is read-only for it");
         }
 
-        if (await host.Users.GetUserAsync(upload.UserId!, cancellationToken).ConfigureAwait(false) is not { } user || user.RemoteId != connection.RemoteId)
+        if (await users.GetUserAsync(upload.UserId!, cancellationToken).ConfigureAwait(false) is not { } user || user.RemoteId != connection.RemoteId)
         {
             throw Refuse(connection, upload, SharedChannelsErrorCode.Forbidden, "the sender may only upload files of its own users");
         }
@@ -165,7 +165,7 @@ internal sealed class FileReceiver(
 
             if (!session.FileExisted)
             {
-                IFileContent files = host.Files!;
+                IFileContent files = fileContent!;
                 await files.SaveFileAsync(file, session.Content, cancellationToken).ConfigureAwait(false);
             }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Connections.Internal;
-using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
@@ -22,7 +21,7 @@ namespace SharedChannels.Sync.Internal;
 internal sealed class GlobalUserSync(
     IConnectionStore connections,
     ISyncStateStore syncState,
-    HostPorts host,
+    IUserDirectory userDirectory,
     RemoteSender sender,
     IOptionsMonitor<SharedChannelsOptions> options,
     TimeProvider timeProvider,
@@ -150,7 +149,7 @@ internal sealed class GlobalUserSync(
             IReadOnlyList<ChatUser> page;
             try
             {
-                page = await host.Users.ListLocalUsersAsync(after, afterId, batchSize, cancellationToken).ConfigureAwait(false);
+                page = await userDirectory.ListLocalUsersAsync(after, afterId, batchSize, cancellationToken).ConfigureAwait(false);
             }
             catch (NotSupportedException)
             {

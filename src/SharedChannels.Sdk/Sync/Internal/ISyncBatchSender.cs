@@ -1,4 +1,3 @@
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Wire;
 

@@ -1,5 +1,4 @@
 using SharedChannels.Content;
-using SharedChannels.Content.Internal;
 using SharedChannels.Identity;
 
 namespace SharedChannels.Sync.Internal;
@@ -11,13 +10,15 @@ namespace SharedChannels.Sync.Internal;
 /// </summary>
 internal sealed class InboundUnitOfWork : IAsyncDisposable
 {
-    private readonly HostPorts? _host;
+    private readonly IChannelContent? _content;
+    private readonly IUserDirectory? _users;
     private readonly IInboundTransaction? _transaction;
 
-    private InboundUnitOfWork(InboundTransactionContext context, HostPorts? host, IInboundTransaction? transaction)
+    private InboundUnitOfWork(InboundTransactionContext context, IChannelContent? content, IUserDirectory? users, IInboundTransaction? transaction)
     {
         Context = context;
-        _host = host;
+        _content = content;
+        _users = users;
         _transaction = transaction;
     }
 
@@ -25,23 +26,23 @@ internal sealed class InboundUnitOfWork : IAsyncDisposable
     public InboundTransactionContext Context { get; }
 
     /// <summary>Gets the channel content to write through.</summary>
-    public IChannelContent Content => _transaction?.Content ?? _host!.Content;
+    public IChannelContent Content => _transaction?.Content ?? _content!;
 
     /// <summary>Gets the users to write through.</summary>
-    public IUserDirectory Users => _transaction?.Users ?? _host!.Users;
+    public IUserDirectory Users => _transaction?.Users ?? _users!;
 
     /// <summary>Begins the unit of work of a message from <paramref name="connectionId"/>.</summary>
-    internal static async ValueTask<InboundUnitOfWork> BeginAsync(HostPorts host, IInboundTransactionFactory? transactions, string connectionId, CancellationToken cancellationToken)
+    internal static async ValueTask<InboundUnitOfWork> BeginAsync(IChannelContent content, IUserDirectory users, IInboundTransactionFactory? transactions, string connectionId, CancellationToken cancellationToken)
     {
         var context = new InboundTransactionContext(connectionId);
         if (transactions is null)
         {
-            return new InboundUnitOfWork(context, host, transaction: null);
+            return new InboundUnitOfWork(context, content, users, transaction: null);
         }
 
         IInboundTransaction transaction = await transactions.BeginTransactionAsync(context, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"{transactions.GetType().Name}.BeginTransactionAsync returned null; it must return a transaction.");
-        return new InboundUnitOfWork(context, host: null, transaction);
+        return new InboundUnitOfWork(context, content: null, users: null, transaction);
     }
 
     /// <summary>Commits the host's transaction, if any: called before the peer is answered OK.</summary>
@@ -53,9 +54,10 @@ internal sealed class InboundUnitOfWork : IAsyncDisposable
 }
 
 /// <summary>Begins the unit of work of each inbound message (see <see cref="InboundUnitOfWork"/>).</summary>
-/// <param name="host">The host's ports.</param>
+/// <param name="content">The host's channel content, written through without host transactions.</param>
+/// <param name="users">The host's users, written through without host transactions.</param>
 /// <param name="transactions">The host's transactions, if it registered them.</param>
-internal sealed class InboundTransactions(HostPorts host, IInboundTransactionFactory? transactions)
+internal sealed class InboundTransactions(IChannelContent content, IUserDirectory users, IInboundTransactionFactory? transactions)
 {
     /// <summary>The most messages one transaction may carry, whatever the host says: a failure costs at most this many re-applies.</summary>
     internal const int MaxGroupSize = 256;
@@ -65,5 +67,5 @@ internal sealed class InboundTransactions(HostPorts host, IInboundTransactionFac
 
     /// <summary>Begins the unit of work of a message from <paramref name="connectionId"/>.</summary>
     public ValueTask<InboundUnitOfWork> BeginAsync(string connectionId, CancellationToken cancellationToken) =>
-        InboundUnitOfWork.BeginAsync(host, transactions, connectionId, cancellationToken);
+        InboundUnitOfWork.BeginAsync(content, users, transactions, connectionId, cancellationToken);
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SharedChannels.Sharing;
+using SharedChannels.Storage;
 using SharedChannels.Transport.Internal;
 
 namespace SharedChannels.Sync.Internal;

@@ -9,7 +9,7 @@ namespace SharedChannels.Sync.Internal;
 /// At most one page is kept per connection and channel; it is used only for the same cursor and page size.
 /// </summary>
 /// <param name="content">Reads the host's changes.</param>
-internal sealed class PageReadAhead(Func<IChannelContent> content)
+internal sealed class PageReadAhead(IChannelContent content)
 {
     private readonly ConcurrentDictionary<(string ConnectionId, string ChannelId), Entry> _pages = new();
 
@@ -26,7 +26,7 @@ internal sealed class PageReadAhead(Func<IChannelContent> content)
             return page;
         }
 
-        return await content().ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
+        return await content.ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts reading the page after <paramref name="cursor"/>, on the thread pool, for the next round.</summary>
@@ -38,7 +38,7 @@ internal sealed class PageReadAhead(Func<IChannelContent> content)
             {
                 try
                 {
-                    return await content().ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
+                    return await content.ReadChangesAsync(channelId, cursor, maxPosts, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {

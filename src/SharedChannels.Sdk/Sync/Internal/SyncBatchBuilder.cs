@@ -1,7 +1,7 @@
 using SharedChannels.Content;
 using SharedChannels.Identity;
 using SharedChannels.Identity.Internal;
-using SharedChannels.Sharing;
+using SharedChannels.Storage;
 using SharedChannels.Wire;
 
 namespace SharedChannels.Sync.Internal;

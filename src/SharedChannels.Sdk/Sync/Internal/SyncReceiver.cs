@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SharedChannels.Content.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Internal;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
-using SharedChannels.Sharing;
 using SharedChannels.Storage;
 using SharedChannels.Transport.Internal;
 

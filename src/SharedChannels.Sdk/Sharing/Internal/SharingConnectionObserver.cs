@@ -1,20 +1,20 @@
 using SharedChannels.Connections.Internal;
+using SharedChannels.Content;
 using SharedChannels.Content.Internal;
-using SharedChannels.Sharing;
-using SharedChannels.Sharing.Internal;
 using SharedChannels.Storage;
+using SharedChannels.Sync;
 
-namespace SharedChannels.Sync.Internal;
+namespace SharedChannels.Sharing.Internal;
 
 /// <summary>
 /// Reacts to connection life-cycle events for sharing and sync: a deleted connection leaves every shared
 /// channel; an interruption is announced in the affected channels; a recovery re-sends pending channel
 /// invitations and catches up everything missed.
 /// </summary>
-internal sealed class SyncConnectionObserver(
+internal sealed class SharingConnectionObserver(
     ISharedChannelStore channels,
     ISyncStateStore syncState,
-    HostPorts host,
+    ISystemMessages systemMessages,
     ChannelSharing sharing,
     SharedChannelSync sync) : IConnectionObserver
 {
@@ -27,7 +27,7 @@ internal sealed class SyncConnectionObserver(
             if ((await channels.ListRemotesAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false)).Count == 0)
             {
                 await channels.RemoveChannelAsync(remote.ChannelId, cancellationToken).ConfigureAwait(false);
-                await host.SystemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(remote.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -37,7 +37,7 @@ internal sealed class SyncConnectionObserver(
             {
                 await channels.RemoveChannelAsync(channel.ChannelId, cancellationToken).ConfigureAwait(false);
                 await syncState.RemoveCursorAsync(channel.ChannelId, connection.RemoteId, cancellationToken).ConfigureAwait(false);
-                await host.SystemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(channel.ChannelId, SharingMessages.NoLongerShared, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -46,7 +46,7 @@ internal sealed class SyncConnectionObserver(
     {
         foreach (string channelId in await sync.ChannelsSharedWithAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false))
         {
-            await host.SystemMessages.PostAsync(channelId, SharingMessages.Interrupted(connection.DisplayName), cancellationToken).ConfigureAwait(false);
+            await systemMessages.PostAsync(channelId, SharingMessages.Interrupted(connection.DisplayName), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class SyncConnectionObserver(
         {
             foreach (string channelId in await sync.ChannelsSharedWithAsync(connection.RemoteId, cancellationToken).ConfigureAwait(false))
             {
-                await host.SystemMessages.PostAsync(channelId, SharingMessages.Restored(connection.DisplayName), cancellationToken).ConfigureAwait(false);
+                await systemMessages.PostAsync(channelId, SharingMessages.Restored(connection.DisplayName), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -1,6 +1,6 @@
 using SharedChannels.Content;
 
-namespace SharedChannels.Sharing;
+namespace SharedChannels.Storage;
 
 /// <summary>A channel shared with other workspaces, as this workspace records it.</summary>
 public sealed record SharedChannel

@@ -1,4 +1,4 @@
-namespace SharedChannels.Sharing.Internal;
+namespace SharedChannels.Content.Internal;
 
 /// <summary>The system messages the SDK posts in shared channels.</summary>
 internal static class SharingMessages

@@ -1,4 +1,4 @@
-namespace SharedChannels.Sharing;
+namespace SharedChannels.Storage;
 
 /// <summary>A connection a channel homed here is shared with.</summary>
 public sealed record SharedChannelRemote
