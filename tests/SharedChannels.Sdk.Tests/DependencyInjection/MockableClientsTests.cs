@@ -3,6 +3,7 @@ using Moq;
 using SharedChannels.Commands;
 using SharedChannels.Connections;
 using SharedChannels.Sharing;
+using SharedChannels.Storage;
 
 namespace SharedChannels.Tests.DependencyInjection;
 
