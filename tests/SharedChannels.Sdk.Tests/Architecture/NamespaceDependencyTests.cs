@@ -37,6 +37,40 @@ public sealed class NamespaceDependencyTests
     }
 
     [Test]
+    public void FeatureNamespaces_NoLongerCycles()
+    {
+        Dictionary<(string From, string To), string> uses = FeatureUses(typeof(SharedChannelsException).Assembly);
+        ILookup<string, string> next = uses.Keys.ToLookup(edge => edge.From, edge => edge.To);
+
+        // A path from a feature back to itself through other features, found by a depth-first walk from each one.
+        var cycles = new List<string>();
+        foreach (string start in Features)
+        {
+            var path = new List<string> { start };
+            Walk(start);
+
+            void Walk(string at)
+            {
+                foreach (string to in next[at])
+                {
+                    if (to == start && path.Count > 2)
+                    {
+                        cycles.Add(string.Join(" -> ", path.Append(start)) + ": " + string.Join("; ", path.Zip(path.Skip(1).Append(start), (a, b) => uses[(a, b)])));
+                    }
+                    else if (!path.Contains(to) && string.CompareOrdinal(to, start) > 0)
+                    {
+                        path.Add(to);
+                        Walk(to);
+                        path.RemoveAt(path.Count - 1);
+                    }
+                }
+            }
+        }
+
+        Assert.That(cycles, Is.Empty, "feature namespaces that use each other through others");
+    }
+
+    [Test]
     public void UsedTypes_TypeNamedOnlyInAMethodBody_IsSeen()
     {
         Type[] used = UsedTypes(typeof(BodyOnlyUse)).SelectMany(Unwrap).ToArray();

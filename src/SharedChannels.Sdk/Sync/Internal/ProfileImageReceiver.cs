@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Diagnostics;
+using SharedChannels.Identity;
+using SharedChannels.Identity.Internal;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
 using SharedChannels.Transport.Internal;
 using SharedChannels.Wire;
 
-namespace SharedChannels.Identity.Internal;
+namespace SharedChannels.Sync.Internal;
 
 /// <summary>
 /// Receives a peer's profile image for one of its users (<c>POST /api/v4/remotecluster/{user_id}/image</c>, multipart
