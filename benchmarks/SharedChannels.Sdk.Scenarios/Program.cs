@@ -7,6 +7,8 @@
 //    peak working set;
 // 2. live: posts at a steady rate on A's chat API, latency until each is stored on B (p50/p95/p99);
 // 3. floor: the catch-up's own request bodies posted to a Kestrel endpoint that only parses them; floor_ratio.
+// 4. durable floor: the same bodies to an endpoint that stores them in SQLite with the sample's schema and durability,
+//    one transaction per request; durable_floor_ratio.
 //
 // Prints a table, then one "METRIC name=value" line per figure. Exits 1 with a message if a scenario fails.
 using System.Diagnostics;
@@ -86,9 +88,13 @@ try
     FloorResult floor = await FloorScenario.RunAsync(capturePath, ct);
     Console.WriteLine($"  {floor.Elapsed.TotalSeconds:0.000} s");
 
+    Console.WriteLine($"4. Durable floor: the same bodies to an endpoint that stores them in SQLite (the sample's schema), one transaction each");
+    FloorResult durableFloor = await DurableFloorScenario.RunAsync(capturePath, Path.Combine(hosts.Root, "durable-floor"), ct);
+    Console.WriteLine($"  {durableFloor.Elapsed.TotalSeconds:0.000} s");
+
     await hosts.DisposeAsync();
     hosts = null;
-    Report.Print(options, catchUp, live, floor, Stopwatch.GetElapsedTime(started));
+    Report.Print(options, catchUp, live, floor, durableFloor, Stopwatch.GetElapsedTime(started));
     return 0;
 }
 catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException or SharedChannelsException or IOException)
