@@ -19,15 +19,20 @@ namespace SharedChannels.Scenarios;
 /// posted one at a time, as the SDK's single worker per connection does, over loopback HTTP to a bare Kestrel endpoint
 /// that reads each body whole, parses it (<see cref="JsonDocument"/>) and answers <c>{"status":"OK"}</c>. No storage, no
 /// checks: what moving and parsing the same JSON costs. Only the requests are timed, not reading the capture file.
+/// <see cref="DurableFloorScenario"/> runs the same endpoint with a store behind it.
 /// </summary>
 internal static class FloorScenario
 {
     private const int WarmUpRequests = 200;
     private static readonly byte[] Ok = """{"status":"OK"}"""u8.ToArray();
 
-    public static async Task<FloorResult> RunAsync(string capturePath, CancellationToken cancellationToken)
+    public static Task<FloorResult> RunAsync(string capturePath, CancellationToken cancellationToken) =>
+        RunAsync(capturePath, store: null, cancellationToken);
+
+    /// <summary>Posts the captured bodies to an endpoint that parses each and, when <paramref name="store"/> is given, passes it the frame's payload before answering.</summary>
+    internal static async Task<FloorResult> RunAsync(string capturePath, Func<JsonElement, CancellationToken, Task>? store, CancellationToken cancellationToken)
     {
-        await using WebApplication server = await StartServerAsync(cancellationToken);
+        await using WebApplication server = await StartServerAsync(store, cancellationToken);
         Uri endpoint = new(new Uri(server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()), "/api/v4/remotecluster/msg");
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
 
@@ -65,7 +70,7 @@ internal static class FloorScenario
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartServerAsync(Func<JsonElement, CancellationToken, Task>? store, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -80,8 +85,12 @@ internal static class FloorScenario
                 ReadResult read = await reader.ReadAsync(context.RequestAborted);
                 if (read.IsCompleted)
                 {
-                    using (JsonDocument.Parse(read.Buffer))
+                    using (JsonDocument frame = JsonDocument.Parse(read.Buffer))
                     {
+                        if (store is not null)
+                        {
+                            await store(frame.RootElement.GetProperty("msg").GetProperty("payload"), context.RequestAborted);
+                        }
                     }
 
                     reader.AdvanceTo(read.Buffer.End);
