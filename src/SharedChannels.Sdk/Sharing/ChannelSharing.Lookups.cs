@@ -1,16 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SharedChannels.Connections.Internal;
-using SharedChannels.Content;
-using SharedChannels.Content.Internal;
-using SharedChannels.Diagnostics;
-using SharedChannels.Identity;
-using SharedChannels.Identity.Internal;
-using SharedChannels.Internal;
 using SharedChannels.Storage;
-using SharedChannels.Sync;
-using SharedChannels.Transport.Internal;
-using SharedChannels.Wire;
 
 namespace SharedChannels.Sharing;
 

@@ -162,16 +162,6 @@ public sealed class InboundTransactionTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
-    {
-        DateTimeOffset giveUp = TimeProvider.System.GetUtcNow().AddSeconds(30);
-        while (!condition())
-        {
-            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(giveUp), () => "timed out; " + describe?.Invoke());
-            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System);
-        }
-    }
-
     /// <summary>
     /// A pair whose remote commits in groups of up to 8 messages, the home sending pages of 2 posts with 4 in flight;
     /// Alice's first post is already synced (it introduces her, so later pages may overtake each other).
@@ -215,9 +205,10 @@ public sealed class InboundTransactionTests
             int attemptedBefore = Pair.HomeTransport.Attempted.Count;
             Pair.Home.Sync.NotifyChannelChanged(Channel);
             await commitEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await WaitUntilAsync(
-                () => Pair.HomeTransport.Attempted.Count - attemptedBefore >= 4,
-                () => $"{Pair.HomeTransport.Attempted.Count - attemptedBefore} messages sent, at most {Pair.HomeTransport.MaxInFlight} at once");
+            await Polling.WaitUntilAsync(
+                "4 messages on their way while the first commit is held",
+                _ => Task.FromResult(Pair.HomeTransport.Attempted.Count - attemptedBefore >= 4),
+                _ => Task.CompletedTask);
             return ids;
         }
 
