@@ -12,6 +12,7 @@ namespace SharedChannels.Scenarios;
 /// <param name="JitTime">The time the JIT spent compiling meanwhile (tiering up, or code not run before).</param>
 /// <param name="JitMethods">The methods the JIT compiled meanwhile.</param>
 /// <param name="BacklogWriteTime">How long writing the backlog on A took (not part of the figures).</param>
+/// <param name="Receiver">B's inbound transactions meanwhile: how many, their apply and commit times.</param>
 internal sealed record CatchUpResult(
     int Messages,
     TimeSpan Elapsed,
@@ -23,10 +24,14 @@ internal sealed record CatchUpResult(
     TimeSpan CpuTime,
     TimeSpan JitTime,
     long JitMethods,
-    TimeSpan BacklogWriteTime)
+    TimeSpan BacklogWriteTime,
+    ReceiverTimes Receiver)
 {
     public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
 
     /// <summary>Gets how many cores were busy on average (2 = both cores of the reference machine).</summary>
     public double CoresBusy => CpuTime / Elapsed;
+
+    /// <summary>Gets the share of the catch-up B's receiver spent inside a transaction (applying or committing).</summary>
+    public double ReceiverBusy => Receiver.Busy / Elapsed;
 }

@@ -12,7 +12,8 @@ internal static class CatchUpScenario
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    public static async Task<CatchUpResult> RunAsync(TwoHosts hosts, int messages, string capturePath, bool quiet, CancellationToken cancellationToken)
+    /// <param name="snapshotPath">Where to copy B's chat database before the link comes back (for the durable floor), or <see langword="null"/>.</param>
+    public static async Task<CatchUpResult> RunAsync(TwoHosts hosts, int messages, string capturePath, string? snapshotPath, bool quiet, CancellationToken cancellationToken)
     {
         await hosts.WhenIdleAsync(cancellationToken);
         long existingOnA = await BacklogWriter.CountPostsAsync(hosts.DatabaseA, hosts.ChannelId, cancellationToken);
@@ -28,11 +29,16 @@ internal static class CatchUpScenario
 
         // A's worker has tried to send, failed and is waiting to retry, as it would be with B down.
         await hosts.SyncA.WhenIdleAsync(cancellationToken);
+        if (snapshotPath is not null)
+        {
+            await DurableFloorScenario.SnapshotAsync(hosts.DatabaseB, snapshotPath, cancellationToken);
+        }
 
         // Start from a collected heap, so the peak reflects the catch-up and not the garbage of the set-up.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Task<long> lastStored = hosts.Probe.Expect(messages);
+        hosts.Receiver.Reset();
         hosts.Transport.StartCapture(capturePath);
         using MemorySampler memory = MemorySampler.Start();
 
@@ -49,6 +55,7 @@ internal static class CatchUpScenario
             TimeSpan cpu = CpuTime() - cpuBefore;
             TimeSpan jit = JitInfo.GetCompilationTime() - jitBefore;
             long jitMethods = JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
+            ReceiverTimes receiver = hosts.Receiver.Snapshot();
             memory.Stop();
             hosts.Transport.StopCapture();
             long retained = GC.GetTotalMemory(forceFullCollection: true);
@@ -62,7 +69,7 @@ internal static class CatchUpScenario
                 throw new InvalidOperationException($"After the catch-up A has {onA} posts and B {onB}; both should have {existingOnA + messages}.");
             }
 
-            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, retained, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime);
+            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, retained, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime, receiver);
         }
     }
 

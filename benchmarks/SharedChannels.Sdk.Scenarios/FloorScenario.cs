@@ -27,12 +27,21 @@ internal static class FloorScenario
     private static readonly byte[] Ok = """{"status":"OK"}"""u8.ToArray();
 
     public static Task<FloorResult> RunAsync(string capturePath, CancellationToken cancellationToken) =>
-        RunAsync(capturePath, store: null, cancellationToken);
+        RunAsync(capturePath, warmUpStore: null, store: null, cancellationToken);
 
-    /// <summary>Posts the captured bodies to an endpoint that parses each and, when <paramref name="store"/> is given, passes it the frame's payload before answering.</summary>
-    internal static async Task<FloorResult> RunAsync(string capturePath, Func<JsonElement, CancellationToken, Task>? store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts the captured bodies to an endpoint that parses each and, when a store is given, passes it the frame's
+    /// payload before answering: <paramref name="warmUpStore"/> during the warm-up, <paramref name="store"/> during the
+    /// measured run (so that the warm-up does not store the measured run's posts ahead of it).
+    /// </summary>
+    internal static async Task<FloorResult> RunAsync(
+        string capturePath,
+        Func<JsonElement, CancellationToken, Task>? warmUpStore,
+        Func<JsonElement, CancellationToken, Task>? store,
+        CancellationToken cancellationToken)
     {
-        await using WebApplication server = await StartServerAsync(store, cancellationToken);
+        Func<JsonElement, CancellationToken, Task>? current = warmUpStore;
+        await using WebApplication server = await StartServerAsync((payload, ct) => current?.Invoke(payload, ct) ?? Task.CompletedTask, cancellationToken);
         Uri endpoint = new(new Uri(server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()), "/api/v4/remotecluster/msg");
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
 
@@ -42,6 +51,7 @@ internal static class FloorScenario
             await PostAsync(http, endpoint, body, cancellationToken);
         }
 
+        current = store;
         int batches = 0;
         long bytes = 0;
         long elapsed = 0;
@@ -70,7 +80,7 @@ internal static class FloorScenario
         }
     }
 
-    private static async Task<WebApplication> StartServerAsync(Func<JsonElement, CancellationToken, Task>? store, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartServerAsync(Func<JsonElement, CancellationToken, Task> store, CancellationToken cancellationToken)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -87,10 +97,7 @@ internal static class FloorScenario
                 {
                     using (JsonDocument frame = JsonDocument.Parse(read.Buffer))
                     {
-                        if (store is not null)
-                        {
-                            await store(frame.RootElement.GetProperty("msg").GetProperty("payload"), context.RequestAborted);
-                        }
+                        await store(frame.RootElement.GetProperty("msg").GetProperty("payload"), context.RequestAborted);
                     }
 
                     reader.AdvanceTo(read.Buffer.End);

@@ -66,7 +66,7 @@ try
     string warmUpCapture = Path.Combine(hosts.Root, "warm-up-bodies.bin");
     for (int cycle = 1; cycle <= MaxWarmUpCycles; cycle++)
     {
-        CatchUpResult warmUp = await CatchUpScenario.RunAsync(hosts, WarmUpPosts, warmUpCapture, quiet: true, ct);
+        CatchUpResult warmUp = await CatchUpScenario.RunAsync(hosts, WarmUpPosts, warmUpCapture, snapshotPath: null, quiet: true, ct);
         File.Delete(warmUpCapture);
         Console.WriteLine($"Warm-up {cycle}: a catch-up of {WarmUpPosts:N0} posts ({warmUp.MessagesPerSecond:N0} messages/s, JIT {warmUp.JitMethods:N0} methods, {warmUp.JitTime.TotalSeconds:0.00} s).");
         if (warmUp.JitTime < WarmJitTime)
@@ -77,7 +77,8 @@ try
 
     Console.WriteLine($"1. Catch-up of {options.Messages:N0} messages");
     string capturePath = Path.Combine(hosts.Root, "catch-up-bodies.bin");
-    CatchUpResult catchUp = await CatchUpScenario.RunAsync(hosts, options.Messages, capturePath, quiet: false, ct);
+    string snapshotPath = Path.Combine(hosts.Root, "durable-floor", "b-before-catch-up.db");
+    CatchUpResult catchUp = await CatchUpScenario.RunAsync(hosts, options.Messages, capturePath, snapshotPath, quiet: false, ct);
     Console.WriteLine($"  {catchUp.Elapsed.TotalSeconds:0.00} s, {catchUp.MessagesPerSecond:N0} messages/s, peak working set {catchUp.PeakWorkingSetBytes / 1048576.0:0} MB");
 
     Console.WriteLine($"2. Live propagation of {options.LivePosts:N0} posts at {options.LiveRate}/s");
@@ -88,8 +89,8 @@ try
     FloorResult floor = await FloorScenario.RunAsync(capturePath, ct);
     Console.WriteLine($"  {floor.Elapsed.TotalSeconds:0.000} s");
 
-    Console.WriteLine($"4. Durable floor: the same bodies to an endpoint that stores them in SQLite (the sample's schema), one transaction each");
-    FloorResult durableFloor = await DurableFloorScenario.RunAsync(capturePath, Path.Combine(hosts.Root, "durable-floor"), ct);
+    Console.WriteLine($"4. Durable floor: the same bodies to an endpoint that stores them in a copy of B's database taken before the catch-up, one transaction each");
+    FloorResult durableFloor = await DurableFloorScenario.RunAsync(capturePath, snapshotPath, ct);
     Console.WriteLine($"  {durableFloor.Elapsed.TotalSeconds:0.000} s");
 
     await hosts.DisposeAsync();

@@ -21,8 +21,9 @@ namespace SharedChannels.Scenarios;
 /// </summary>
 internal sealed class TwoHosts : IAsyncDisposable
 {
-    private TwoHosts(string root, SampleHost a, SampleHost b, ArrivalProbe probe)
+    private TwoHosts(string root, SampleHost a, SampleHost b, ArrivalProbe probe, ReceiverTimeline receiver)
     {
+        Receiver = receiver;
         Root = root;
         A = a;
         B = b;
@@ -39,6 +40,9 @@ internal sealed class TwoHosts : IAsyncDisposable
     public ChatClient ChatA { get; }
 
     public ArrivalProbe Probe { get; }
+
+    /// <summary>Gets the apply and commit times of B's inbound transactions.</summary>
+    public ReceiverTimeline Receiver { get; }
 
     public ControlledTransport Transport => A.Services.GetRequiredService<ControlledTransport>();
 
@@ -57,6 +61,7 @@ internal sealed class TwoHosts : IAsyncDisposable
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-scenarios-" + Guid.NewGuid().ToString("N")[..8]);
         var probe = new ArrivalProbe();
+        var receiver = new ReceiverTimeline();
         SampleHostOptions aOptions = Options(Path.Combine(root, "a"), configureSdk, services =>
         {
             services.TryAddSingleton(sp => new ControlledTransport(sp.GetRequiredService<HttpRemoteTransport>()));
@@ -65,12 +70,12 @@ internal sealed class TwoHosts : IAsyncDisposable
         SampleHostOptions bOptions = Options(Path.Combine(root, "b"), configureSdk, services =>
         {
             services.TryAddSingleton<SqliteInboundTransactions>();
-            services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory>(sp => new ProbedInboundTransactions(sp.GetRequiredService<SqliteInboundTransactions>(), probe)));
+            services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory>(sp => new ProbedInboundTransactions(sp.GetRequiredService<SqliteInboundTransactions>(), probe, receiver)));
         });
 
         SampleHost a = await SampleHost.StartAsync(aOptions, cancellationToken);
         SampleHost b = await SampleHost.StartAsync(bOptions, cancellationToken);
-        var hosts = new TwoHosts(root, a, b, probe);
+        var hosts = new TwoHosts(root, a, b, probe, receiver);
         try
         {
             await hosts.ConnectAndShareAsync(cancellationToken);
