@@ -103,7 +103,7 @@ public class ReceiverApplyBenchmarks
         for (int i = 0; i < WarmUpMessages || clock.Elapsed < WarmUpTime; i++)
         {
             RemoteRequest request = NewRequest();
-            _ = WireFormat.ReadFrame(request.Body.Span)!.Msg!.Payload.Deserialize(WireJsonContext.Default.SyncMsgDto);
+            _ = WireFormat.TryReadObject(WireFormat.ReadFrame(request.Body)!.Payload, WireJsonContext.Default.SyncMsgDto);
             await _remote.Dispatcher.DispatchAsync(request);
             await _remote.Sync.WhenIdleAsync();
         }
@@ -137,8 +137,8 @@ public class ReceiverApplyBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = PostsPerMessage)]
     public object? ParseOnly()
     {
-        FrameDto frame = WireFormat.ReadFrame(_requests[_next++].Body.Span)!;
-        return frame.Msg!.Payload.Deserialize(WireJsonContext.Default.SyncMsgDto);
+        InboundEnvelope frame = WireFormat.ReadFrame(_requests[_next++].Body)!;
+        return WireFormat.TryReadObject(frame.Payload, WireJsonContext.Default.SyncMsgDto);
     }
 
     [Benchmark(OperationsPerInvoke = PostsPerMessage)]

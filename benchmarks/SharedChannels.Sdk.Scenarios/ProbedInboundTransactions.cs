@@ -9,9 +9,9 @@ namespace SharedChannels.Scenarios;
 /// each transaction stored reported to the <see cref="ArrivalProbe"/> once the SDK has committed it, and its apply and
 /// commit times to the <see cref="ReceiverTimeline"/>.
 /// </summary>
-internal sealed class ProbedInboundTransactions(IInboundTransactionFactory inner, ArrivalProbe probe, ReceiverTimeline timeline) : IInboundTransactionFactory
+internal sealed class ProbedInboundTransactions(IInboundTransactionFactory inner, ArrivalProbe probe, ReceiverTimeline timeline, int? maxMessagesPerTransaction) : IInboundTransactionFactory
 {
-    public int MaxMessagesPerTransaction => inner.MaxMessagesPerTransaction;
+    public int MaxMessagesPerTransaction => maxMessagesPerTransaction ?? inner.MaxMessagesPerTransaction;
 
     public async ValueTask<IInboundTransaction> BeginTransactionAsync(InboundTransactionContext context, CancellationToken cancellationToken = default)
     {

@@ -46,7 +46,7 @@ Console.WriteLine($"SharedChannels scenarios on {Machine.Describe()}");
 TwoHosts? hosts = null;
 try
 {
-    hosts = await TwoHosts.StartAsync(options.Configure, ct);
+    hosts = await TwoHosts.StartAsync(options.Configure, options.GroupCommit, ct);
     Console.WriteLine($"Started A at {hosts.A.Url} and B at {hosts.B.Url}, data in {hosts.Root}; channel shared from A to B.");
 
     // Warm-up, not measured: every author posts once through the API (joining the channel; B learns the users), then

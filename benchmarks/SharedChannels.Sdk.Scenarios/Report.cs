@@ -15,7 +15,8 @@ internal static class Report
         string memoryTarget = options.Messages >= 1_000_000 ? "< 300 MB" : "< 300 MB at 1M";
 
         Console.WriteLine();
-        Console.WriteLine($"Results: {options.Messages:N0} messages, MaxPostsPerSync {options.MaxPostsPerSync} (to SDK peers {options.MaxPostsPerSyncToSdkPeers}), {options.MaxSyncRequestsInFlight} in flight, {live.Posts:N0} live posts at {live.TargetRate}/s");
+        string groupCommit = options.GroupCommit is { } messages ? messages.ToString(CultureInfo.InvariantCulture) : "as the sample";
+        Console.WriteLine($"Results: {options.Messages:N0} messages, MaxPostsPerSync {options.MaxPostsPerSync} (to SDK peers {options.MaxPostsPerSyncToSdkPeers}), {options.MaxSyncRequestsInFlight} in flight, group commit {groupCommit}, {live.Posts:N0} live posts at {live.TargetRate}/s");
         Console.WriteLine($"Machine: {Machine.Describe()}");
         Console.WriteLine();
         Row("figure", "value", "target", "status");

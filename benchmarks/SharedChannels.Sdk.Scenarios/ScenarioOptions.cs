@@ -4,7 +4,7 @@ namespace SharedChannels.Scenarios;
 
 /// <summary>
 /// The command line: <c>[--messages N] [--live-posts N] [--rate N] [--max-posts-per-sync N]
-/// [--max-posts-per-sync-to-sdk-peers N] [--in-flight N]</c>.
+/// [--max-posts-per-sync-to-sdk-peers N] [--in-flight N] [--group-commit N]</c>.
 /// </summary>
 internal sealed record ScenarioOptions
 {
@@ -26,6 +26,12 @@ internal sealed record ScenarioOptions
     /// <summary>Gets the SDK's <c>MaxSyncRequestsInFlight</c> on both hosts.</summary>
     public int MaxSyncRequestsInFlight { get; init; } = SharedChannelsOptions.DefaultMaxSyncRequestsInFlight;
 
+    /// <summary>
+    /// Gets the <c>MaxMessagesPerTransaction</c> of B's receiver seam, overriding the sample's own; <see langword="null"/>
+    /// keeps the sample's.
+    /// </summary>
+    public int? GroupCommit { get; init; }
+
     /// <summary>Applies these settings to a host's SDK options.</summary>
     public void Configure(SharedChannelsOptions sdk)
     {
@@ -38,7 +44,7 @@ internal sealed record ScenarioOptions
     public static string Usage =>
         "usage: dotnet run -c Release --project benchmarks/SharedChannels.Sdk.Scenarios -- " +
         "[--messages N (100000)] [--live-posts N (2000)] [--rate posts/s (200)] [--max-posts-per-sync N (50)] " +
-        "[--max-posts-per-sync-to-sdk-peers N (500)] [--in-flight N (4)]";
+        "[--max-posts-per-sync-to-sdk-peers N (500)] [--in-flight N (4)] [--group-commit N (the sample's)]";
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with the usage for anything else.</summary>
     public static ScenarioOptions Parse(string[] args)
@@ -61,6 +67,7 @@ internal sealed record ScenarioOptions
                 "--max-posts-per-sync" => options with { MaxPostsPerSync = value },
                 "--max-posts-per-sync-to-sdk-peers" => options with { MaxPostsPerSyncToSdkPeers = value },
                 "--in-flight" => options with { MaxSyncRequestsInFlight = value },
+                "--group-commit" => options with { GroupCommit = value },
                 _ => throw new ArgumentException($"Unknown option '{name}'. {Usage}"),
             };
         }

@@ -57,7 +57,7 @@ internal sealed class TwoHosts : IAsyncDisposable
 
     public string ChannelId { get; private set; } = string.Empty;
 
-    public static async Task<TwoHosts> StartAsync(Action<SharedChannelsOptions> configureSdk, CancellationToken cancellationToken)
+    public static async Task<TwoHosts> StartAsync(Action<SharedChannelsOptions> configureSdk, int? groupCommit, CancellationToken cancellationToken)
     {
         string root = Path.Combine(Path.GetTempPath(), "sharedchannels-scenarios-" + Guid.NewGuid().ToString("N")[..8]);
         var probe = new ArrivalProbe();
@@ -70,7 +70,7 @@ internal sealed class TwoHosts : IAsyncDisposable
         SampleHostOptions bOptions = Options(Path.Combine(root, "b"), configureSdk, services =>
         {
             services.TryAddSingleton<SqliteInboundTransactions>();
-            services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory>(sp => new ProbedInboundTransactions(sp.GetRequiredService<SqliteInboundTransactions>(), probe, receiver)));
+            services.Replace(ServiceDescriptor.Singleton<IInboundTransactionFactory>(sp => new ProbedInboundTransactions(sp.GetRequiredService<SqliteInboundTransactions>(), probe, receiver, groupCommit)));
         });
 
         SampleHost a = await SampleHost.StartAsync(aOptions, cancellationToken);

@@ -111,18 +111,17 @@ public sealed class RemoteFrameDispatcher
                 : await _profileImages.HandleProfileImageAsync(connection, request.UserId, request.Body, cancellationToken).ConfigureAwait(false);
         }
 
-        FrameDto? frame;
+        InboundEnvelope? frame;
         try
         {
-            frame = WireFormat.ReadFrame(request.Body.Span);
+            frame = WireFormat.ReadFrame(request.Body);
         }
         catch (JsonException)
         {
             return Refuse(request, 400, "the body is not valid JSON");
         }
 
-        if (frame?.Msg is not { } msg || string.IsNullOrEmpty(msg.Id) || string.IsNullOrEmpty(msg.Topic) ||
-            msg.Payload.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (frame is not { HasMessage: true, Id: { Length: > 0 }, Topic: { Length: > 0 } } msg || msg.Payload.IsEmpty)
         {
             return Refuse(request, 400, "the frame lacks msg, msg.id, msg.topic or msg.payload");
         }
@@ -271,7 +270,7 @@ public sealed class RemoteFrameDispatcher
         return connection.InvitationAccepted || !connection.IsInviter || endpoint == RemoteEndpoint.ConfirmInvitation ? connection : null;
     }
 
-    private RemoteResponse Ping(MessageDto msg, string remoteId)
+    private RemoteResponse Ping(InboundEnvelope msg, string remoteId)
     {
         PingDto? ping = WireFormat.TryReadObject(msg.Payload, WireJsonContext.Default.PingDto);
         if (ping is null)

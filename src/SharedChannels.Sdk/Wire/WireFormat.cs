@@ -37,8 +37,94 @@ internal static class WireFormat
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads a frame; throws <see cref="JsonException"/> for malformed JSON.</summary>
-    public static FrameDto? ReadFrame(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WireJsonContext.Default.FrameDto);
+    /// <summary>
+    /// Reads a frame's envelope in one pass over <paramref name="body"/>, leaving the payload as a slice of it, to be
+    /// deserialized once into its type by whoever handles the topic (<see cref="TryReadObject{T}(ReadOnlyMemory{byte}, JsonTypeInfo{T})"/>).
+    /// Accepts and refuses what deserializing a <see cref="FrameDto"/> does: the same JSON rules, case-sensitive names,
+    /// the last of duplicate properties, unknown ones ignored.
+    /// </summary>
+    /// <param name="body">The request body; the envelope's payload refers to it.</param>
+    /// <returns>The envelope, or <see langword="null"/> when the body is the JSON <c>null</c>.</returns>
+    /// <exception cref="JsonException">The body is not valid JSON, or a field has the wrong type.</exception>
+    public static InboundEnvelope? ReadFrame(ReadOnlyMemory<byte> body)
+    {
+        var reader = new Utf8JsonReader(body.Span);
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            End(ref reader);
+            return null;
+        }
+
+        Expect(ref reader, JsonTokenType.StartObject);
+        string? remoteId = null;
+        bool hasMessage = false;
+        string? id = null;
+        string? topic = null;
+        long createAt = 0;
+        ReadOnlyMemory<byte> payload = default;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals(RemoteIdName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                remoteId = NullableString(ref reader);
+            }
+            else if (reader.ValueTextEquals(MsgName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                (hasMessage, id, topic, createAt, payload) = (false, null, null, 0, default);
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
+                Expect(ref reader, JsonTokenType.StartObject);
+                hasMessage = true;
+                while (NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals(IdName.EncodedUtf8Bytes))
+                    {
+                        Next(ref reader);
+                        id = NullableString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals(TopicName.EncodedUtf8Bytes))
+                    {
+                        Next(ref reader);
+                        topic = NullableString(ref reader);
+                    }
+                    else if (reader.ValueTextEquals(CreateAtName.EncodedUtf8Bytes))
+                    {
+                        Next(ref reader);
+                        createAt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value)
+                            ? value
+                            : throw new JsonException("msg.create_at is not a whole number.");
+                    }
+                    else if (reader.ValueTextEquals(PayloadName.EncodedUtf8Bytes))
+                    {
+                        Next(ref reader);
+                        int start = (int)reader.TokenStartIndex;
+                        bool isNull = reader.TokenType == JsonTokenType.Null;
+                        reader.Skip();
+                        payload = isNull ? default : body[start..(int)reader.BytesConsumed];
+                    }
+                    else
+                    {
+                        Next(ref reader);
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                Next(ref reader);
+                reader.Skip();
+            }
+        }
+
+        End(ref reader);
+        return new InboundEnvelope(remoteId, hasMessage, id, topic, createAt, payload);
+    }
 
     /// <summary>The reply <c>{"status":"OK"}</c>, optionally with a payload.</summary>
     public static ReadOnlyMemory<byte> Ok(JsonElement payload = default) =>
@@ -63,6 +149,27 @@ internal static class WireFormat
         }
     }
 
+    /// <summary>Reads a JSON object payload from its bytes; <see langword="null"/> when it is not an object or does not fit the type.</summary>
+    /// <remarks>The bytes come from <see cref="ReadFrame(ReadOnlyMemory{byte})"/>, which checked that they are one valid JSON value.</remarks>
+    public static T? TryReadObject<T>(ReadOnlyMemory<byte> payload, JsonTypeInfo<T> type)
+        where T : class
+    {
+        ReadOnlySpan<byte> json = payload.Span.TrimStart(" \t\r\n"u8);
+        if (json.IsEmpty || json[0] != (byte)'{')
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads a JSON object payload; <see langword="null"/> when it is not an object or does not fit the type.</summary>
     public static T? TryReadObject<T>(JsonElement payload, JsonTypeInfo<T> type)
         where T : class
@@ -74,6 +181,60 @@ internal static class WireFormat
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    private static void Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new JsonException("The frame ends early.");
+        }
+    }
+
+    // After a property's value: the next property name (true) or the end of the object (false).
+    private static bool NextProperty(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (reader.TokenType != type)
+        {
+            throw new JsonException($"Expected {type}, found {reader.TokenType}.");
+        }
+    }
+
+    private static string? NullableString(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                try
+                {
+                    return reader.GetString();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // Invalid UTF-8 or a lone surrogate escape: System.Text.Json's deserializer reports it as JsonException too.
+                    throw new JsonException("A string of the frame is not valid text.", ex);
+                }
+
+            default:
+                throw new JsonException($"Expected a string, found {reader.TokenType}.");
+        }
+    }
+
+    // Nothing but white space may follow the frame.
+    private static void End(ref Utf8JsonReader reader)
+    {
+        if (reader.Read())
+        {
+            throw new JsonException("Something follows the frame.");
         }
     }
 

@@ -223,7 +223,13 @@ public sealed class FrameFuzzTests
     {
         try
         {
-            return WireFormat.ReadFrame(body)?.Msg?.Payload is { ValueKind: not JsonValueKind.Undefined } payload ? payload : null;
+            if (WireFormat.ReadFrame(body) is not { Payload.IsEmpty: false } frame)
+            {
+                return null;
+            }
+
+            using JsonDocument payload = JsonDocument.Parse(frame.Payload);
+            return payload.RootElement.Clone();
         }
         catch (JsonException)
         {

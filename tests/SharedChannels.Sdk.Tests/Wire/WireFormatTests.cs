@@ -114,15 +114,15 @@ public sealed class WireFormatTests
     {
         SyncMsgDto payload = TrickySyncMessage();
 
-        FrameDto? frame = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 7, payload, WireJsonContext.Default.SyncMsgDto, MessageId));
-        SyncMsgDto? read = frame?.Msg is { } msg ? WireFormat.TryReadObject(msg.Payload, WireJsonContext.Default.SyncMsgDto) : null;
+        InboundEnvelope? frame = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 7, payload, WireJsonContext.Default.SyncMsgDto, MessageId));
+        SyncMsgDto? read = frame is { HasMessage: true } msg ? WireFormat.TryReadObject(msg.Payload, WireJsonContext.Default.SyncMsgDto) : null;
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(frame?.RemoteId, Is.EqualTo(RemoteId));
-            Assert.That(frame?.Msg?.Id, Is.EqualTo(MessageId));
-            Assert.That(frame?.Msg?.Topic, Is.EqualTo(Topics.SharedChannelSync));
-            Assert.That(frame?.Msg?.CreateAt, Is.EqualTo(7));
+            Assert.That(frame?.Id, Is.EqualTo(MessageId));
+            Assert.That(frame?.Topic, Is.EqualTo(Topics.SharedChannelSync));
+            Assert.That(frame?.CreateAt, Is.EqualTo(7));
             Assert.That(read?.Posts?.Select(p => p.Message), Is.EqualTo(payload.Posts!.Select(p => p.Message)));
             Assert.That(read?.MentionTransforms, Is.EqualTo(payload.MentionTransforms));
             Assert.That(read?.Users?[Alice].LastName, Is.EqualTo("O'Brien <admin>"));
@@ -134,11 +134,11 @@ public sealed class WireFormatTests
     {
         var payload = new PingDto { SentAt = 1 };
 
-        FrameDto? first = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 1, payload, WireJsonContext.Default.PingDto));
-        FrameDto? second = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 1, payload, WireJsonContext.Default.PingDto));
+        InboundEnvelope? first = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 1, payload, WireJsonContext.Default.PingDto));
+        InboundEnvelope? second = WireFormat.ReadFrame(WireFormat.Frame(RemoteId, Topics.SharedChannelSync, 1, payload, WireJsonContext.Default.PingDto));
 
-        Assert.That(RemoteIds.IsValid(first?.Msg?.Id), Is.True);
-        Assert.That(RemoteIds.IsValid(second?.Msg?.Id), Is.True);
-        Assert.That(second!.Msg!.Id, Is.Not.EqualTo(first!.Msg!.Id));
+        Assert.That(RemoteIds.IsValid(first?.Id), Is.True);
+        Assert.That(RemoteIds.IsValid(second?.Id), Is.True);
+        Assert.That(second!.Id, Is.Not.EqualTo(first!.Id));
     }
 }

@@ -214,7 +214,7 @@ internal sealed class FileReceiver(
         return JsonSerializer.SerializeToElement(reply, WireJsonContext.Default.UploadSessionDto);
     }
 
-    private static UploadSessionDto Read(JsonElement payload)
+    private static UploadSessionDto Read(ReadOnlyMemory<byte> payload)
     {
         UploadSessionDto? upload = WireFormat.TryReadObject(payload, WireJsonContext.Default.UploadSessionDto);
         if (upload is null || !RemoteIds.IsValid(upload.Id) || !RemoteIds.IsValid(upload.FileId) || !RemoteIds.IsValid(upload.ChannelId) || !RemoteIds.IsValid(upload.UserId) || upload.FileSize < 0)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SharedChannels.Storage;
 
 namespace SharedChannels.Transport.Internal;
@@ -9,8 +8,8 @@ namespace SharedChannels.Transport.Internal;
 /// <param name="MessageId">The frame's <c>msg.id</c>.</param>
 /// <param name="Topic">The frame's topic.</param>
 /// <param name="CreateAt">The frame's <c>create_at</c> (Unix ms, sender's clock).</param>
-/// <param name="Payload">The frame's payload.</param>
-internal sealed record InboundFrame(ConnectionRecord Connection, RemoteEndpoint Endpoint, string MessageId, string Topic, long CreateAt, JsonElement Payload)
+/// <param name="Payload">The JSON of the frame's payload: a slice of the request body, valid while the frame is handled.</param>
+internal sealed record InboundFrame(ConnectionRecord Connection, RemoteEndpoint Endpoint, string MessageId, string Topic, long CreateAt, ReadOnlyMemory<byte> Payload)
 {
     /// <summary>Gets the signal that the answer to this frame has been written to the peer.</summary>
     public ReplySignal Reply { get; } = new();
