@@ -277,12 +277,21 @@ public sealed partial class PostgreSqlStorage : IDisposable, IAsyncDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{database} on '{builder.Host}' port {builder.Port}");
     }
 
-    /// <summary>Cuts the password of <paramref name="connectionString"/>, as far as it can be found, out of a message.</summary>
-    private static string Redact(string message, string connectionString)
+    /// <summary>
+    /// Cuts the password of <paramref name="connectionString"/>, as far as it can be found, out of a message. Npgsql's
+    /// parser names keywords, not values, in its own messages today; this keeps it so if that changes.
+    /// </summary>
+    internal static string Redact(string message, string connectionString)
     {
         foreach (Match match in PasswordValue().Matches(connectionString))
         {
             string value = match.Groups["value"].Value.Trim();
+            if (value.Length >= 2 && value[0] is '\'' or '"' && value[^1] == value[0])
+            {
+                char quote = value[0];
+                value = value[1..^1].Replace(new string(quote, 2), quote.ToString(), StringComparison.Ordinal);
+            }
+
             if (value.Length > 0)
             {
                 message = message.Replace(value, "***", StringComparison.Ordinal);

@@ -99,20 +99,28 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates an empty database and returns its name.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>Creates an empty database and returns its name: a fresh one, or <paramref name="name"/>, with optional <c>CREATE DATABASE</c> options.</summary>
+    public async Task<string> CreateDatabaseAsync(string? name = null, string? options = null)
     {
-        string name = "test_" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
-        await using NpgsqlCommand command = _admin.CreateCommand($"CREATE DATABASE \"{name}\";");
-        await command.ExecuteNonQueryAsync();
+        name ??= NextDatabaseName();
+        await ExecuteAsAdministratorAsync($"CREATE DATABASE \"{name}\" {options};");
         return name;
+    }
+
+    /// <summary>Gets a name no database of this run has had.</summary>
+    public string NextDatabaseName() => "test_" + Interlocked.Increment(ref _databases).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a statement as the superuser, in the <c>postgres</c> database (roles and databases are cluster-wide).</summary>
+    public async Task ExecuteAsAdministratorAsync(string sql)
+    {
+        await using NpgsqlCommand command = _admin.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Drops a database, closing whatever connections are still open to it.</summary>
     public async Task DropDatabaseAsync(string name)
     {
-        await using NpgsqlCommand command = _admin.CreateCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE);");
-        await command.ExecuteNonQueryAsync();
+        await ExecuteAsAdministratorAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE);");
     }
 
     /// <summary>Gets a connection string for a database of this server: a Unix socket, the trusted superuser, no password.</summary>

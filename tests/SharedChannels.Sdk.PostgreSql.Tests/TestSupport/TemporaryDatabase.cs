@@ -22,16 +22,18 @@ internal sealed class TemporaryDatabase : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>Creates a database on the test server; ignores the test when there is no server.</summary>
-    public static async Task<TemporaryDatabase> CreateAsync()
+    /// <param name="options">Options of <c>CREATE DATABASE</c>, e.g. another collation.</param>
+    public static async Task<TemporaryDatabase> CreateAsync(string? options = null)
     {
         PostgreSqlServer server = PostgreSqlServer.Require();
-        return new TemporaryDatabase(server, await server.CreateDatabaseAsync());
+        return new TemporaryDatabase(server, await server.CreateDatabaseAsync(options: options));
     }
 
     /// <summary>Opens a new storage over the database (in <paramref name="schema"/>, or the default); it is disposed with this database.</summary>
-    public PostgreSqlStorage Open(string? schema = null)
+    public PostgreSqlStorage Open(string? schema = null, string? moreKeywords = null)
     {
-        var storage = schema is null ? new PostgreSqlStorage(ConnectionString) : new PostgreSqlStorage(ConnectionString, schema);
+        string connectionString = moreKeywords is null ? ConnectionString : $"{ConnectionString};{moreKeywords}";
+        var storage = schema is null ? new PostgreSqlStorage(connectionString) : new PostgreSqlStorage(connectionString, schema);
         _opened.Add(storage);
         return storage;
     }
