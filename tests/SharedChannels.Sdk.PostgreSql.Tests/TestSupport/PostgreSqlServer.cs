@@ -22,6 +22,11 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
     // The socket lives in the cluster's private folder, so the port only names the socket file and meets nothing else.
     private const int Port = 5432;
 
+    private const string FolderPrefix = "scpg-";
+
+    // Holds the id of the test process that owns a cluster, so a later run can stop the clusters of runs that died.
+    private const string OwnerFile = "owner.pid";
+
     private static readonly TimeSpan ProgramTimeout = TimeSpan.FromSeconds(120);
 
     private readonly string _binaries;
@@ -154,8 +159,10 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
         // As root: /tmp, which every user may enter (the temporary folder may be under /root); short, too, since a
         // Unix socket path must stay under 108 bytes.
         string parent = runAs is null ? Path.GetTempPath() : "/tmp";
-        string root = Path.Combine(parent, "scpg-" + Guid.NewGuid().ToString("N")[..12]);
+        await StopAbandonedClustersAsync(binaries, runAs, parent);
+        string root = Path.Combine(parent, FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var server = new PostgreSqlServer(binaries, runAs, root);
         try
         {
@@ -189,6 +196,40 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops and deletes the clusters of earlier runs whose test process is gone (killed by a hang timeout, say):
+    /// their servers would otherwise run on, holding memory and disk. Clusters of live runs are left alone.
+    /// </summary>
+    private static async Task StopAbandonedClustersAsync(string binaries, string? runAs, string parent)
+    {
+        foreach (string folder in Directory.EnumerateDirectories(parent, FolderPrefix + "*"))
+        {
+            string owner = Path.Combine(folder, OwnerFile);
+            if (!File.Exists(owner) ||
+                !int.TryParse((await File.ReadAllTextAsync(owner)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ||
+                IsRunning(pid))
+            {
+                continue;
+            }
+
+            var abandoned = new PostgreSqlServer(binaries, runAs, folder);
+            await TryStopAsync(abandoned);
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static async Task TryStopAsync(PostgreSqlServer server)
     {
         try
@@ -197,7 +238,7 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            // The start failed already; that is the error to report.
+            // Best effort: a failed start has its own error to report, and an abandoned cluster may be half gone already.
         }
     }
 
