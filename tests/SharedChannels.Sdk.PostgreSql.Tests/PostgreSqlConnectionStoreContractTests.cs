@@ -1,0 +1,31 @@
+using SharedChannels.PostgreSql.Tests.TestSupport;
+using SharedChannels.Storage;
+using SharedChannels.Testing;
+
+namespace SharedChannels.PostgreSql.Tests;
+
+/// <summary>Runs the IConnectionStore contract against a database of its own; a restart opens the same database with a new storage.</summary>
+[Category("Integration")]
+public sealed class PostgreSqlConnectionStoreContractTests : ConnectionStoreContractTests
+{
+    private TemporaryDatabase? _database;
+
+    [TearDown]
+    public async Task DropDatabaseAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+            _database = null;
+        }
+    }
+
+    protected override async Task<IConnectionStore> CreateStoreAsync()
+    {
+        _database = await TemporaryDatabase.CreateAsync();
+        return new PostgreSqlConnectionStore(_database.Open());
+    }
+
+    protected override async Task<IConnectionStore> ReopenStoreAsync(IConnectionStore store) =>
+        new PostgreSqlConnectionStore(await _database!.ReopenAsync());
+}
