@@ -157,6 +157,7 @@ public sealed class ChatDatabase : IChatConnections, IDisposable
     // One writer of this process at a time: the peer's message being applied, or one of the host's own writes.
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private PeerWriterConnection? _writer;
+    private readonly GroupedWrites _groupedWrites;
     private WalCheckpoints? _checkpoints;
     private long _maxPageCount = NoPageLimit;
     private int _settingsVersion;
@@ -164,6 +165,7 @@ public sealed class ChatDatabase : IChatConnections, IDisposable
     private ChatDatabase(string path)
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _groupedWrites = new GroupedWrites(this);
     }
 
     /// <summary>Opens the database at <paramref name="path"/>, creating the file and its tables when missing.</summary>
@@ -229,6 +231,17 @@ public sealed class ChatDatabase : IChatConnections, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs a write in a transaction shared with the writes that arrive meanwhile (group commit, each write in a savepoint
+    /// of its own: see <see cref="GroupedWrites"/>), and returns its result once that transaction is committed.
+    /// </summary>
+    /// <typeparam name="T">The write's result.</typeparam>
+    /// <param name="write">The statements to run on the connection given, inside the transaction (it must not begin or commit one).</param>
+    /// <param name="cancellationToken">A token to cancel the write.</param>
+    /// <returns>The write's result, once committed.</returns>
+    internal Task<T> WriteGroupedAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> write, CancellationToken cancellationToken = default) =>
+        _groupedWrites.RunAsync(write, cancellationToken);
 
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()

@@ -125,10 +125,18 @@ public sealed partial class ChatService(
             throw new ChatRequestException(400, "A post needs a message.");
         }
 
-        await using SqliteConnection db = await database.OpenForWriteAsync(cancellationToken);
-        using SqliteTransaction transaction = db.BeginTransaction(deferred: false);
-        _ = await ChatTables.GetChannelAsync(db, channelId, cancellationToken) ?? throw NotFound("channel", channelId);
+        // The SDK's own store, not the chat database: checked before the write joins a transaction.
         await RequireWritableAsync(channelId, cancellationToken);
+
+        // Posts that arrive together are committed together (ChatDatabase.WriteGroupedAsync): one fsync for the group.
+        PostView created = await database.WriteGroupedAsync((db, ct) => WritePostAsync(db, channelId, request, ct), cancellationToken);
+        sync.NotifyChannelChanged(channelId);
+        return created;
+    }
+
+    private async Task<PostView> WritePostAsync(SqliteConnection db, string channelId, CreatePostRequest request, CancellationToken cancellationToken)
+    {
+        _ = await ChatTables.GetChannelAsync(db, channelId, cancellationToken) ?? throw NotFound("channel", channelId);
         ChatUser author = await RequireLocalUserAsync(db, request.UserId, cancellationToken);
 
         string rootId = string.Empty;
@@ -173,9 +181,6 @@ public sealed partial class ChatService(
         DateTimeOffset now = Now();
         var post = new Post { Id = Ids.NewId(), ChannelId = channelId, UserId = author.Id, RootId = rootId, Message = request.Message, CreateAt = now, UpdateAt = now, FileIds = fileIds };
         await ChatTables.SavePostAsync(db, post, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        sync.NotifyChannelChanged(channelId);
         return new PostView(post.Id, channelId, rootId, author.Id, author.Username, post.Message, post.Type, post.CreateAt, EditAt: null, Reactions: [], Files: files);
     }
 
