@@ -5,6 +5,7 @@ namespace SharedChannels.Scenarios;
 /// <param name="Elapsed">From B back up (and A pinging it) to the last post committed on B.</param>
 /// <param name="PeakWorkingSetBytes">The process's peak working set meanwhile (both hosts run in this process).</param>
 /// <param name="PeakManagedHeapBytes">The peak managed heap sampled meanwhile.</param>
+/// <param name="PeakSqliteBytes">The peak of SQLite's own allocations sampled meanwhile (page caches, statements).</param>
 /// <param name="RetainedManagedBytes">The managed heap right after the catch-up, after a full collection: what is still referenced.</param>
 /// <param name="Batches">The sync requests B accepted.</param>
 /// <param name="BatchBytes">Their total size.</param>
@@ -18,6 +19,7 @@ internal sealed record CatchUpResult(
     TimeSpan Elapsed,
     long PeakWorkingSetBytes,
     long PeakManagedHeapBytes,
+    long PeakSqliteBytes,
     long RetainedManagedBytes,
     int Batches,
     long BatchBytes,

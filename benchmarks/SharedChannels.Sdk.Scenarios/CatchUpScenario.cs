@@ -69,7 +69,7 @@ internal static class CatchUpScenario
                 throw new InvalidOperationException($"After the catch-up A has {onA} posts and B {onB}; both should have {existingOnA + messages}.");
             }
 
-            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, retained, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime, receiver);
+            return new CatchUpResult(messages, elapsed, memory.PeakWorkingSetBytes, memory.PeakManagedHeapBytes, memory.PeakSqliteBytes, retained, hosts.Transport.Captured, hosts.Transport.CapturedBytes, cpu, jit, jitMethods, writeTime, receiver);
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class MemorySampler : IDisposable
     private readonly ManualResetEventSlim _stop = new();
     private long _peakWorkingSet;
     private long _peakManagedHeap;
+    private long _peakSqlite;
     private int _samples;
 
     private MemorySampler()
@@ -28,6 +29,9 @@ internal sealed class MemorySampler : IDisposable
 
     /// <summary>Gets the highest managed heap size sampled (<see cref="GC.GetTotalMemory(bool)"/>), in bytes.</summary>
     public long PeakManagedHeapBytes => Interlocked.Read(ref _peakManagedHeap);
+
+    /// <summary>Gets the most memory SQLite's own allocator held at a sample (page caches, statements, both hosts), in bytes.</summary>
+    public long PeakSqliteBytes => Interlocked.Read(ref _peakSqlite);
 
     /// <summary>Gets the number of samples taken.</summary>
     public int Samples => _samples;
@@ -65,6 +69,7 @@ internal sealed class MemorySampler : IDisposable
         {
             Max(ref _peakWorkingSet, Environment.WorkingSet);
             Max(ref _peakManagedHeap, GC.GetTotalMemory(forceFullCollection: false));
+            Max(ref _peakSqlite, SQLitePCL.raw.sqlite3_memory_used());
             _samples++;
         }
         while (!_stop.Wait(Interval));

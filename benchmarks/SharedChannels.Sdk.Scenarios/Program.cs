@@ -78,11 +78,13 @@ try
 
     // What a Mattermost peer gets from the SDK: pages of MaxPostsPerSync posts, one request at a time. Two new hosts with
     // those settings (the JIT is warm already; one short warm-up cycle fills their caches and connections).
+    // At most 100 000 messages: at a Mattermost peer's pace a million would take several minutes and show nothing more.
     ScenarioOptions mattermost = options.MattermostProfile;
-    Console.WriteLine($"5. Catch-up of {options.Messages:N0} messages with the Mattermost profile ({mattermost.MaxPostsPerSyncToSdkPeers}-post pages, {mattermost.MaxSyncRequestsInFlight} request in flight)");
+    int mattermostMessages = Math.Min(options.Messages, 100_000);
+    Console.WriteLine($"5. Catch-up of {mattermostMessages:N0} messages with the Mattermost profile ({mattermost.MaxPostsPerSyncToSdkPeers}-post pages, {mattermost.MaxSyncRequestsInFlight} request in flight)");
     hosts = await TwoHosts.StartAsync(mattermost.Configure, options.GroupCommit, ct);
     await WarmUpAsync(hosts, ct, maxCycles: 1);
-    CatchUpResult mattermostCatchUp = await CatchUpScenario.RunAsync(hosts, options.Messages, Path.Combine(hosts.Root, "mattermost-bodies.bin"), snapshotPath: null, quiet: false, ct);
+    CatchUpResult mattermostCatchUp = await CatchUpScenario.RunAsync(hosts, mattermostMessages, Path.Combine(hosts.Root, "mattermost-bodies.bin"), snapshotPath: null, quiet: false, ct);
     Console.WriteLine($"  {mattermostCatchUp.Elapsed.TotalSeconds:0.00} s, {mattermostCatchUp.MessagesPerSecond:N0} messages/s");
     await hosts.DisposeAsync();
     hosts = null;

@@ -27,6 +27,7 @@ internal static class Report
         Row("catch-up: JIT meanwhile (methods / time)", $"{catchUp.JitMethods:N0} / {catchUp.JitTime.TotalSeconds:0.00} s", string.Empty, string.Empty);
         Row("catch-up: peak working set (both hosts)", $"{peakMb:0} MB", memoryTarget, options.Messages >= 1_000_000 ? Status(peakMb < 150) : string.Empty);
         Row("catch-up: managed heap peak / retained", $"{catchUp.PeakManagedHeapBytes / MiB:0} / {catchUp.RetainedManagedBytes / MiB:0} MB", string.Empty, string.Empty);
+        Row("catch-up: SQLite's allocations, peak", $"{catchUp.PeakSqliteBytes / MiB:0} MB", string.Empty, string.Empty);
         Row("catch-up: B in a transaction (of the time)", $"{catchUp.ReceiverBusy * 100:0} %", string.Empty, string.Empty);
         Row("catch-up: B per message, apply / commit", $"{catchUp.Receiver.ApplyMsPerTransaction:0.00} / {catchUp.Receiver.CommitMsPerTransaction:0.00} ms", string.Empty, string.Empty);
         Row("catch-up: sync requests / avg body", $"{catchUp.Batches:N0} / {catchUp.BatchBytes / Math.Max(1, catchUp.Batches) / 1024.0:0.0} KB", string.Empty, string.Empty);
