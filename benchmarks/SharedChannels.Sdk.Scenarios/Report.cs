@@ -29,7 +29,8 @@ internal static class Report
         Row("catch-up: managed heap peak / retained", $"{catchUp.PeakManagedHeapBytes / MiB:0} / {catchUp.RetainedManagedBytes / MiB:0} MB", string.Empty, string.Empty);
         Row("catch-up: SQLite's allocations, peak", $"{catchUp.PeakSqliteBytes / MiB:0} MB", string.Empty, string.Empty);
         Row("catch-up: B in a transaction (of the time)", $"{catchUp.ReceiverBusy * 100:0} %", string.Empty, string.Empty);
-        Row("catch-up: B per message, apply / commit", $"{catchUp.Receiver.ApplyMsPerTransaction:0.00} / {catchUp.Receiver.CommitMsPerTransaction:0.00} ms", string.Empty, string.Empty);
+        Row("catch-up: B per transaction, apply / commit", $"{catchUp.Receiver.ApplyMsPerTransaction:0.00} / {catchUp.Receiver.CommitMsPerTransaction:0.00} ms", string.Empty, string.Empty);
+        Row("catch-up: B transactions / sync requests", $"{catchUp.Receiver.Transactions:N0} / {catchUp.Batches:N0}", string.Empty, string.Empty);
         Row("catch-up: sync requests / avg body", $"{catchUp.Batches:N0} / {catchUp.BatchBytes / Math.Max(1, catchUp.Batches) / 1024.0:0.0} KB", string.Empty, string.Empty);
         Row("live: p50 post on A -> stored on B", $"{live.P50:0.00} ms", string.Empty, string.Empty);
         Row("live: p95", $"{live.P95:0.00} ms", string.Empty, string.Empty);

@@ -18,8 +18,8 @@ public sealed class SqliteInboundTransactions(ChatDatabase database, SampleBlobs
 {
     /// <summary>
     /// Gets 8: the messages of one peer that arrive while a transaction is being written share the next one, up to 8
-    /// (group commit). An SDK peer keeps up to 4 requests in flight by default, so all of them can share a commit; the
-    /// scenarios measured 1.8x the catch-up of one transaction per message (benchmarks/SCENARIOS.md).
+    /// (group commit). An SDK peer keeps up to 4 requests in flight by default, so all of them can share a commit instead
+    /// of waiting for the writer one behind the other (benchmarks/SCENARIOS.md has what that measured).
     /// </summary>
     public int MaxMessagesPerTransaction => 8;
 
