@@ -115,9 +115,8 @@ internal sealed class GroupedWrites(ChatDatabase database)
                 }
                 catch (Exception ex)
                 {
-                    transaction.Rollback("grouped_write");
-                    transaction.Release("grouped_write");
                     write.Fail(ex);
+                    RollBackAlone(transaction, ex);
                 }
             }
 
@@ -128,6 +127,21 @@ internal sealed class GroupedWrites(ChatDatabase database)
         {
             // Beginning, a rollback to a savepoint or the commit failed: nothing of the group is stored.
             group.ForEach(write => write.Fail(ex));
+        }
+    }
+
+    // Undoes a failed write alone. SQLite may have rolled back the whole transaction already (a full disk, an I/O error):
+    // then the savepoint is gone, and the group fails with the write's own error, which says what happened.
+    private static void RollBackAlone(SqliteTransaction transaction, Exception failure)
+    {
+        try
+        {
+            transaction.Rollback("grouped_write");
+            transaction.Release("grouped_write");
+        }
+        catch (SqliteException)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
