@@ -33,7 +33,7 @@ for package in "${packages[@]}"; do
   esac
 
   listing="$(unzip -Z1 "$package")"
-  dlls="$(printf '%s\n' "$listing" | grep -E '^lib/[^/]+/[^/]+\.dll$' || true)"
+  dlls="$(grep -E '^lib/[^/]+/[^/]+\.dll$' <<<"$listing" || true)"
   if [ -z "$dlls" ]; then
     problem "$name has no assembly under lib/"
   fi
@@ -41,12 +41,14 @@ for package in "${packages[@]}"; do
   while IFS= read -r dll; do
     [ -z "$dll" ] && continue
     xml="${dll%.dll}.xml"
-    if ! printf '%s\n' "$listing" | grep -qxF "$xml"; then
+    # A here-string, not a pipe: grep -q stops reading at the first match, and under pipefail the writer's SIGPIPE
+    # would turn a found file into a failure.
+    if ! grep -qxF "$xml" <<<"$listing"; then
       problem "$name lacks $xml (IntelliSense would show no documentation)"
     fi
   done <<<"$dlls"
 
-  if ! printf '%s\n' "$listing" | grep -qxF "README.md"; then
+  if ! grep -qxF "README.md" <<<"$listing"; then
     problem "$name lacks its README.md"
   fi
 
