@@ -89,6 +89,10 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddSingleton<ISystemMessages, UnregisteredSystemMessages>();
         services.TryAddSingleton<IEmojiCatalog, UnregisteredEmojiCatalog>();
 
+        // No transport yet: requests to peers fail saying to call UseHttpTransport(), not with the container's message
+        // about an internal type.
+        services.TryAddSingleton<IRemoteTransport, UnregisteredTransport>();
+
         // Internal: tests replace the retry delays (and their jitter) to see the same delays on every run.
         services.TryAddSingleton<IRetryDelays>(_ => new ExponentialRetryDelays());
         services.TryAddSingleton(sp => new SharedChannelSync(

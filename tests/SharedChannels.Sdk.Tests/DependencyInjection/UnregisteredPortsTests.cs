@@ -78,6 +78,32 @@ public sealed class UnregisteredPortsTests
     }
 
     [Test]
+    public async Task WithoutTransport_ServicesResolve_AndAcceptingAnInvitationSaysToCallUseHttpTransport()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSharedChannels(o =>
+            {
+                o.EnableRemoteClusterService = true;
+                o.SiteUrl = "https://acceptor.test";
+            })
+            .UsePermissionChecker(new InMemoryPermissionChecker());
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        using ServiceProvider inviter = Build(new ServiceCollection());
+        ConnectionInvitation invitation = await inviter.GetRequiredService<SecureConnections>()
+            .CreateAsync(Admin, new CreateConnectionRequest { Name = "acceptor", Password = "pw" });
+        var permissions = (InMemoryPermissionChecker)provider.GetRequiredService<IPermissionChecker>();
+        permissions.AddSystemAdmin(Admin);
+
+        var ex = Assert.ThrowsAsync<SharedChannelsException>(() => provider.GetRequiredService<SecureConnections>()
+            .AcceptAsync(Admin, new AcceptInvitationRequest { Name = "inviter", InvitationCode = invitation.InvitationCode, Password = "pw" }));
+
+        Assert.That(ex!.ErrorCode, Is.EqualTo(SharedChannelsErrorCode.InvalidState));
+        Assert.That(ex.Message, Does.Contain("UseHttpTransport()").And.Contain("SharedChannels.Sdk.Http").And.Not.Contain("Internal"));
+        Assert.That(await provider.GetRequiredService<IConnectionStore>().ListAsync(), Is.Empty, "a failed acceptance keeps nothing");
+    }
+
+    [Test]
     public void PortRegisteredByTheHostAfterAddSharedChannels_Wins()
     {
         var content = new InMemoryChatContent(TimeProvider.System);
