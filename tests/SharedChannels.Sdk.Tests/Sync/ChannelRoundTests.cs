@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using SharedChannels.Content;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
@@ -150,6 +151,7 @@ public sealed class ChannelRoundTests
             new StatusOutbox(),
             new NewShareHolds(_time),
             sender.Object,
+            new ConnectionOwnership(new SingleNodeConnectionLeaseStore(), _time, "node"),
             NullLogger.Instance);
     }
 
