@@ -177,7 +177,7 @@ public sealed class PostgreSqlStorageTests
             Assert.That(tables.Select(t => t[0]), Is.All.EqualTo("shared_channels"), "nothing lands in the host's schemas");
             Assert.That(versions.Select(v => v[0]), Is.EqualTo(SchemaMigrations.All.Select(m => (object)m.Version)));
             Assert.That(versions.Select(v => v[1]), Is.EqualTo(SchemaMigrations.All.Select(m => (object)m.Description)));
-            Assert.That(SchemaMigrations.Latest, Is.EqualTo(1));
+            Assert.That(SchemaMigrations.Latest, Is.EqualTo(2));
         }
     }
 
