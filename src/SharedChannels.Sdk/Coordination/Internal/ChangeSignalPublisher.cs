@@ -29,9 +29,6 @@ internal sealed class ChangeSignalPublisher
     /// <summary>Gets whether changes stay in this process (nothing to publish).</summary>
     public bool IsLocal { get; }
 
-    /// <summary>Gets the publishing in progress, if any (for tests).</summary>
-    internal Task Draining { get; private set; } = Task.CompletedTask;
-
     /// <summary>Publishes that a channel changed, in the background.</summary>
     public void Publish(string channelId, string? exceptConnectionId)
     {
@@ -55,7 +52,7 @@ internal sealed class ChangeSignalPublisher
             _draining = true;
         }
 
-        Draining = Task.Run(DrainAsync);
+        _ = Task.Run(DrainAsync);
     }
 
     private async Task DrainAsync()
