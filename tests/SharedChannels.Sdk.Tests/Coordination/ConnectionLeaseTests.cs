@@ -323,6 +323,50 @@ public sealed class ConnectionLeaseTests
         Assert.That(failure?.Message, Does.Contain("down"));
     }
 
+    [Test]
+    public async Task MultiNode_HostedService_TakesAndRenewsLeasesEveryThirdOfTheLeaseDuration()
+    {
+        var leases = new FakeLeaseStore { Grant = false };
+        await using TestWorkspace node = await TestWorkspace.StartAsync(
+            "node",
+            _network,
+            _time,
+            configure: o => o.NodeId = "node-c",
+            store: _home.Store,
+            services: s => s.AddSingleton<IConnectionLeaseStore>(leases),
+            runBackgroundMonitor: true);
+        ConnectionOwnership ownership = node.Services.GetRequiredService<ConnectionOwnership>();
+        TimeSpan interval = SharedChannelsOptions.DefaultConnectionLeaseDuration / 3;
+
+        leases.Grant = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!ownership.Owns(_connection))
+        {
+            // The loop may be between rounds or inside one: step the fake clock until the next round has run.
+            _time.Advance(interval);
+            await Task.Delay(10, timeout.Token);
+        }
+
+        // Renewed: after many lease durations, never lost (the clock may run ahead of a round for a moment, but the
+        // round due then renews).
+        for (int i = 0; i < 30; i++)
+        {
+            _time.Advance(interval);
+            await Task.Delay(5, timeout.Token);
+        }
+
+        while (!ownership.Owns(_connection))
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(node.Logs.Lines, Has.Some.Contains("[1600]").And.Contains("node-c"));
+            Assert.That(node.Logs.Lines, Has.None.Contains("[1602]"));
+        }
+    }
+
     private async Task TakeLeaseAsync()
     {
         _leases.Grant = true;
