@@ -39,7 +39,7 @@ internal sealed class ConnectionLeaseKeeper(
     /// <summary>Gets whether there is anything to keep: leases with several nodes, or a shared frame log to sweep.</summary>
     public bool HasWork => !ownership.IsSingleNode || _sharedFrameLog;
 
-    /// <summary>Gets the resumes started for leases taken, for tests.</summary>
+    /// <summary>Gets the resumes and catch-ups started for leases taken or renewed after a lapse, for tests.</summary>
     internal Task Resuming
     {
         get
@@ -143,6 +143,10 @@ internal sealed class ConnectionLeaseKeeper(
                 continue;
             }
 
+            // Past its deadline (a slow round, a paused process), the lease fenced every send and the router skipped
+            // the connection's changes; if nobody took it meanwhile the renewal still succeeds, and what was skipped
+            // is caught up.
+            bool lapsed = !ownership.Owns(connectionId);
             long askedAt = timeProvider.GetTimestamp();
             bool renewed;
             try
@@ -165,6 +169,10 @@ internal sealed class ConnectionLeaseKeeper(
             if (renewed)
             {
                 ownership.Hold(lease, askedAt, duration);
+                if (lapsed)
+                {
+                    Track(CatchUpAsync(connectionId));
+                }
             }
             else
             {
@@ -247,9 +255,26 @@ internal sealed class ConnectionLeaseKeeper(
             }
         });
 
+        Track(resume);
+    }
+
+    private async Task CatchUpAsync(string connectionId)
+    {
+        try
+        {
+            await sync.CatchUpAsync(connectionId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.RoutingFailed(logger, "the catch-up of connection " + connectionId, ex);
+        }
+    }
+
+    private void Track(Task work)
+    {
         lock (_resumeGate)
         {
-            _resuming = _resuming.IsCompleted ? resume : Task.WhenAll(_resuming, resume);
+            _resuming = _resuming.IsCompleted ? work : Task.WhenAll(_resuming, work);
         }
     }
 

@@ -212,6 +212,30 @@ public sealed class ConnectionLeaseTests
     }
 
     [Test]
+    public async Task MultiNode_LeaseLapsedThenRenewed_CatchesUpWhatWasSkippedDuringTheLapse()
+    {
+        await TakeLeaseAsync();
+
+        // No round ran for longer than the lease (a paused process): changes routed meanwhile are skipped.
+        _time.Advance(SharedChannelsOptions.DefaultConnectionLeaseDuration + TimeSpan.FromSeconds(1));
+        string skipped = CreatePost("during the lapse");
+        await SettleAsync();
+        bool sentDuringLapse = PostIdsOnRemote().Contains(skipped);
+
+        // Nobody took the lease meanwhile: the renewal succeeds, and what was skipped goes out.
+        await Keeper.RunRoundAsync(CancellationToken.None);
+        await Keeper.Resuming;
+        await SettleAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sentDuringLapse, Is.False);
+            Assert.That(Ownership.Owns(_connection), Is.True);
+            Assert.That(PostIdsOnRemote(), Does.Contain(skipped));
+        }
+    }
+
+    [Test]
     public async Task MultiNode_LeaseLostWhileAPageIsInFlight_NoFurtherPageIsSentAndTheCursorStays()
     {
         await TakeLeaseAsync();
