@@ -297,24 +297,40 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
     private RemoteWorker GetWorker(string connectionId)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        RemoteWorker worker = _workers.GetOrAdd(connectionId, id => new RemoteWorker(
+        RemoteWorker worker = _workers.GetOrAdd(connectionId, NewWorker);
+        worker.Start();
+        return worker;
+    }
+
+    private RemoteWorker NewWorker(string id)
+    {
+        RemoteWorker? created = null;
+        created = new RemoteWorker(
             id,
             _timeProvider,
             _delays,
-            (channelId, ct) => _ownership.Owns(id) ? _round.RunAsync(id, channelId, ct) : StopUnownedAsync(id),
+            (channelId, ct) => _ownership.Owns(id) ? _round.RunAsync(id, channelId, ct) : StopUnownedAsync(created!),
             (channelId, attempt, delay, ex) => Log.BatchFailed(_logger, channelId, id, attempt, delay, ex is SharedChannelsException ? ex.Message : ex.GetType().Name),
-            SignalIdle));
-        worker.Start();
-        return worker;
+            SignalIdle);
+        return created;
     }
 
     /// <summary>
     /// A worker started just as its lease was lost (the keeper stops the workers of lost leases, but a change routed at
     /// that moment may start one again): it sends nothing and stops, in the background, as its loop cannot wait for itself.
     /// </summary>
-    private Task<bool> StopUnownedAsync(string connectionId)
+    private Task<bool> StopUnownedAsync(RemoteWorker worker)
     {
-        _ = Task.Run(() => StopWorkerAsync(connectionId));
+        // Only this worker: should the lease be taken again meanwhile, the worker started for it is left alone.
+        if (_workers.TryRemove(new KeyValuePair<string, RemoteWorker>(worker.ConnectionId, worker)))
+        {
+            _ = Task.Run(async () =>
+            {
+                await worker.DisposeAsync().ConfigureAwait(false);
+                SignalIdle();
+            });
+        }
+
         return Task.FromResult(false);
     }
 
