@@ -116,6 +116,12 @@ public sealed partial class PostgreSqlStorage : IDisposable, IAsyncDisposable
     /// <summary>Gets the data source the stores use: the host's, or the one this storage built.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
 
+    /// <summary>Gets the database as messages name it: database, server and port, never the connection string.</summary>
+    internal string Database => _database;
+
+    /// <summary>Turns an Npgsql failure into the SDK's exception, naming this database.</summary>
+    internal SharedChannelsException Translate(NpgsqlException exception) => PostgreSqlErrors.Translate(exception, _database, Schema);
+
     /// <summary>
     /// Creates the schema and its tables, or applies the migrations the database lacks. Runs once per instance; the
     /// stores call it on first use, and a host may call it at start-up to fail fast on a wrong server, password or

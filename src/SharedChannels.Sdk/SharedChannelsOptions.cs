@@ -149,6 +149,27 @@ public sealed class SharedChannelsOptions
     /// </summary>
     public int MaxProfileImageBytes { get; set; } = DefaultMaxProfileImageBytes;
 
+    /// <summary>The default of <see cref="ConnectionLeaseDuration"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectionLeaseDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets, when several processes (nodes) of this workspace share one database (the PostgreSQL package), how
+    /// long a node's lease on a connection lasts without renewal. One node at a time holds each connection's lease and
+    /// runs its outbound worker and pings; it renews the lease every third of this duration. When the node dies, another
+    /// takes over once the lease has expired: within this duration plus a third of it. Shorter means faster takeover and
+    /// more database writes (one per connection per renewal). Ignored with a single process. Default
+    /// <see cref="DefaultConnectionLeaseDuration"/> (5 seconds); between 1 second and 10 minutes.
+    /// </summary>
+    public TimeSpan ConnectionLeaseDuration { get; set; } = DefaultConnectionLeaseDuration;
+
+    /// <summary>
+    /// Gets or sets this process's id among the nodes of the workspace, as leases and logs show it: letters, digits and
+    /// <c>. _ - : @</c>, at most 128 characters, unique among the nodes running at once. Default
+    /// <see langword="null"/>: the machine name, the process id and a random suffix, new at each start (so a restarted
+    /// process never mistakes its predecessor's leases for its own).
+    /// </summary>
+    public string? NodeId { get; set; }
+
     /// <summary>Gets or sets how remote users are named locally. Default <see cref="UsernameCollisionPolicy.SuffixOnCollision"/>.</summary>
     public UsernameCollisionPolicy UsernameCollisionPolicy { get; set; } = UsernameCollisionPolicy.SuffixOnCollision;
 
@@ -169,6 +190,9 @@ public sealed class SharedChannelsOptions
 
     /// <summary>Gets the effective window toward SDK peers: <see cref="MaxSyncRequestsInFlight"/>, or 4 when it is below 1.</summary>
     internal int EffectiveMaxProfileImageBytes => Math.Min(MaxProfileImageBytes, MaxFrameBytes);
+
+    /// <summary>Gets how often held leases are renewed and free ones sought: a third of <see cref="ConnectionLeaseDuration"/>.</summary>
+    internal TimeSpan ConnectionLeaseRenewInterval => ConnectionLeaseDuration / 3;
 
     internal int EffectiveMaxSyncRequestsInFlight => MaxSyncRequestsInFlight < 1 ? DefaultMaxSyncRequestsInFlight : MaxSyncRequestsInFlight;
 }

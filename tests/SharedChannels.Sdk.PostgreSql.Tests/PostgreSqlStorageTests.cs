@@ -9,7 +9,7 @@ public sealed class PostgreSqlStorageTests
 {
     private const string Password = "hunter2-secret";
 
-    private static readonly string[] Tables = ["connections", "schema_version", "shared_channel_remotes", "shared_channels", "sync_cursors"];
+    private static readonly string[] Tables = ["connection_leases", "connections", "inbound_frames", "inbound_signatures", "schema_version", "shared_channel_remotes", "shared_channels", "sync_cursors"];
 
     private TemporaryDatabase? _database;
 
@@ -177,7 +177,7 @@ public sealed class PostgreSqlStorageTests
             Assert.That(tables.Select(t => t[0]), Is.All.EqualTo("shared_channels"), "nothing lands in the host's schemas");
             Assert.That(versions.Select(v => v[0]), Is.EqualTo(SchemaMigrations.All.Select(m => (object)m.Version)));
             Assert.That(versions.Select(v => v[1]), Is.EqualTo(SchemaMigrations.All.Select(m => (object)m.Description)));
-            Assert.That(SchemaMigrations.Latest, Is.EqualTo(1));
+            Assert.That(SchemaMigrations.Latest, Is.EqualTo(2));
         }
     }
 
@@ -202,7 +202,7 @@ public sealed class PostgreSqlStorageTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await after.RowsAsync("SELECT version, description, applied_at FROM shared_channels.schema_version;"), Is.EqualTo(before));
-            Assert.That(before, Has.Count.EqualTo(1));
+            Assert.That(before, Has.Count.EqualTo(SchemaMigrations.Latest));
             Assert.That(kept, Is.EqualTo(Connection("remote-1", "acme")));
         }
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using SharedChannels.Coordination;
 using SharedChannels.PostgreSql;
 using SharedChannels.Storage;
 
@@ -11,7 +13,8 @@ public static class SharedChannelsPostgreSqlBuilderExtensions
     /// <summary>
     /// Keeps connections, shared channels and sync cursors in the PostgreSQL database named by
     /// <paramref name="connectionString"/>, in the schema <see cref="PostgreSqlStorage.DefaultSchema"/>, replacing the
-    /// current store registrations. The three stores share one <see cref="PostgreSqlStorage"/> (also registered, and
+    /// current store registrations, and lets several processes (nodes) of the workspace share it: connection leases,
+    /// change signals (<c>LISTEN</c>/<c>NOTIFY</c>) and the inbound frame log are registered too (see docs/operations.md). The three stores share one <see cref="PostgreSqlStorage"/> (also registered, and
     /// disposed with the container, which closes its connection pool); it creates or upgrades the schema on first use.
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -80,6 +83,15 @@ public static class SharedChannelsPostgreSqlBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionStore>(sp => new PostgreSqlConnectionStore(sp.GetRequiredService<PostgreSqlStorage>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ISharedChannelStore>(sp => new PostgreSqlSharedChannelStore(sp.GetRequiredService<PostgreSqlStorage>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ISyncStateStore>(sp => new PostgreSqlSyncStateStore(sp.GetRequiredService<PostgreSqlStorage>())));
+
+        // Several nodes may share the database: each connection's work is leased to one node, changes are signalled to
+        // its owner, and inbound dedupe and replay checks are shared.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConnectionLeaseStore>(sp => new PostgreSqlConnectionLeaseStore(sp.GetRequiredService<PostgreSqlStorage>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IChannelChangeSignals>(sp => new PostgreSqlChannelChangeSignals(
+            sp.GetRequiredService<PostgreSqlStorage>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<PostgreSqlChannelChangeSignals>>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IInboundFrameLog>(sp => new PostgreSqlInboundFrameLog(sp.GetRequiredService<PostgreSqlStorage>())));
         return builder;
     }
 }

@@ -86,6 +86,34 @@ internal static class SchemaMigrations
                 PRIMARY KEY (channel_id, connection_id)
             );
             """),
+        new(2, "Connection leases and the shared inbound frame log, for several nodes", """
+            CREATE TABLE {schema}.connection_leases (
+                connection_id text COLLATE "C" NOT NULL PRIMARY KEY,
+                node_id       text COLLATE "C" NOT NULL,
+                epoch         bigint      NOT NULL,
+                acquired_at   timestamptz NOT NULL,
+                expires_at    timestamptz NOT NULL
+            );
+
+            CREATE TABLE {schema}.inbound_frames (
+                remote_id  text COLLATE "C" NOT NULL,
+                message_id text COLLATE "C" NOT NULL,
+                answer     bytea       NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (remote_id, message_id)
+            );
+
+            CREATE INDEX inbound_frames_expires_at ON {schema}.inbound_frames (expires_at);
+
+            CREATE TABLE {schema}.inbound_signatures (
+                remote_id  text COLLATE "C" NOT NULL,
+                signature  text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (remote_id, signature)
+            );
+
+            CREATE INDEX inbound_signatures_expires_at ON {schema}.inbound_signatures (expires_at);
+            """),
     ];
 
     /// <summary>Gets the version the newest migration produces.</summary>

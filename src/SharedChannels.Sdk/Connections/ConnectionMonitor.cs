@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Connections.Internal;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Storage;
 using SharedChannels.Transport;
@@ -16,7 +17,7 @@ namespace SharedChannels.Connections;
 /// <see cref="SharedChannelsOptions.PingInterval"/>, records successful outbound pings, declares a connection
 /// offline after <see cref="SharedChannelsOptions.OfflineAfter"/> without one, and raises
 /// <see cref="StateChanged"/>. When a connection comes back, or answers again after a failed send, whatever it
-/// missed is caught up.
+/// missed is caught up. With several nodes, each connection is pinged only by the node that owns it (holds its lease).
 /// </summary>
 /// <remarks>
 /// The dependency-injection container owns the monitor and disposes it, which cancels a ping round in progress.
@@ -30,6 +31,7 @@ public class ConnectionMonitor : IDisposable
     private readonly IOptionsMonitor<SharedChannelsOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ConnectionOwnership? _ownership;
     private readonly ConcurrentDictionary<string, ConnectionState> _knownStates = new(StringComparer.Ordinal);
     private readonly object _roundGate = new();
     private readonly CancellationTokenSource _lifetime = new();
@@ -38,7 +40,7 @@ public class ConnectionMonitor : IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="ConnectionMonitor"/> class for mocking in a host's unit tests.</summary>
     protected ConnectionMonitor()
-        : this(null!, null!, null!, null!, null!, null!, null!)
+        : this(null!, null!, null!, null!, null!, null!, null!, null)
     {
     }
 
@@ -49,8 +51,10 @@ public class ConnectionMonitor : IDisposable
         ConnectionObservers observers,
         IOptionsMonitor<SharedChannelsOptions> options,
         TimeProvider timeProvider,
-        ILogger<ConnectionMonitor> logger)
+        ILogger<ConnectionMonitor> logger,
+        ConnectionOwnership? ownership = null)
     {
+        _ownership = ownership;
         _store = store;
         _sender = sender;
         _health = health;
@@ -64,7 +68,7 @@ public class ConnectionMonitor : IDisposable
     public event EventHandler<ConnectionStateChangedEventArgs>? StateChanged;
 
     /// <summary>
-    /// Pings every confirmed connection now, concurrently, and updates states. The background loop calls this
+    /// Pings every confirmed connection now (with several nodes: every one this node owns), concurrently, and updates states. The background loop calls this
     /// every <see cref="SharedChannelsOptions.PingInterval"/>; hosts may call it to refresh at once.
     /// </summary>
     /// <param name="cancellationToken">
@@ -131,7 +135,9 @@ public class ConnectionMonitor : IDisposable
     private async Task PingRoundAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<ConnectionRecord> connections = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
-        ConnectionRecord[] confirmed = [.. connections.Where(c => c.DeletedAt is null && c.InvitationAccepted && c.RemoteToken is not null)];
+        // With several nodes, the owner of a connection pings it, and only the owner: the others would ping it again and
+        // start catch-ups their workers may not run.
+        ConnectionRecord[] confirmed = [.. connections.Where(c => c.DeletedAt is null && c.InvitationAccepted && c.RemoteToken is not null && (_ownership?.Owns(c.RemoteId) ?? true))];
         await Task.WhenAll(confirmed.Select(c => PingOneAsync(c, cancellationToken))).ConfigureAwait(false);
         foreach (string gone in _knownStates.Keys.Except(confirmed.Select(c => c.RemoteId)))
         {

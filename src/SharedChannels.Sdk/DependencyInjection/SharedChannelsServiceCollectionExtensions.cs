@@ -8,6 +8,8 @@ using SharedChannels.Connections;
 using SharedChannels.Connections.Internal;
 using SharedChannels.Content;
 using SharedChannels.Content.Internal;
+using SharedChannels.Coordination;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Sharing;
 using SharedChannels.Sharing.Internal;
 using SharedChannels.Sync;
@@ -52,6 +54,19 @@ public static class SharedChannelsServiceCollectionExtensions
         services.TryAddSingleton<ISharedChannelStore, InMemorySharedChannelStore>();
         services.TryAddSingleton<ISyncStateStore, InMemorySyncStateStore>();
 
+        // One process unless a storage package for several nodes (UsePostgreSqlStorage) replaces these: every lease is
+        // this node's, changes stay in the process and inbound dedupe lives in the dispatcher's memory.
+        services.TryAddSingleton<IConnectionLeaseStore, SingleNodeConnectionLeaseStore>();
+        services.TryAddSingleton<IChannelChangeSignals, LocalChannelChangeSignals>();
+        services.TryAddSingleton<IInboundFrameLog, LocalInboundFrameLog>();
+        services.TryAddSingleton(sp => new ConnectionOwnership(
+            sp.GetRequiredService<IConnectionLeaseStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>().CurrentValue.NodeId ?? NodeIds.Generate()));
+        services.TryAddSingleton<ChangeSignalPublisher>();
+        services.TryAddSingleton<ChangeSignalListener>();
+        services.TryAddSingleton<ConnectionLeaseKeeper>();
+
         services.TryAddSingleton<ConnectionHealth>();
         services.TryAddSingleton<RemoteSender>();
         services.TryAddSingleton<PermissionGuard>();
@@ -80,7 +95,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<ConnectionObservers>(),
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ConnectionMonitor>>()));
+            sp.GetRequiredService<ILogger<ConnectionMonitor>>(),
+            sp.GetRequiredService<ConnectionOwnership>()));
 
         // The host's ports: a host that only uses secure connections need not implement them, and one that shares
         // channels without them is told what to register. The host's own registration (Use…<T>() or its own) wins.
@@ -107,6 +123,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<SharedChannelsOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IRetryDelays>(),
+            sp.GetRequiredService<ConnectionOwnership>(),
+            sp.GetRequiredService<ChangeSignalPublisher>(),
             sp.GetRequiredService<ILogger<SharedChannelSync>>()));
         services.TryAddSingleton(sp => new ChannelSharing(
             sp.GetRequiredService<ISharedChannelStore>(),
@@ -148,7 +166,8 @@ public static class SharedChannelsServiceCollectionExtensions
             sp.GetService<IUploadHandler>(),
             sp.GetRequiredService<ILogger<RemoteFrameDispatcher>>(),
             sp.GetService<IProfileImageHandler>(),
-            sp.GetService<IPeerActivityListener>()));
+            sp.GetService<IPeerActivityListener>(),
+            sp.GetService<IInboundFrameLog>()));
         services.TryAddSingleton<IPeerActivityListener>(sp => sp.GetRequiredService<SharedChannelSync>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedChannelsHostedService>());

@@ -171,4 +171,44 @@ internal static partial class Log
 
     [LoggerMessage(1302, LogLevel.Warning, "Stopping the sync workers at shutdown failed; they stop when the service container is disposed.")]
     public static partial void StopWorkersFailed(ILogger logger, Exception exception);
+
+    // 1600-1649: several nodes (leases, change signals, the shared inbound frame log)
+    [LoggerMessage(1600, LogLevel.Information, "Node {NodeId} coordinates with other nodes: connection leases last {LeaseDuration}, renewed every {RenewInterval}.")]
+    public static partial void NodeCoordinating(ILogger logger, string nodeId, TimeSpan leaseDuration, TimeSpan renewInterval);
+
+    [LoggerMessage(1601, LogLevel.Information, "Node {NodeId} took the lease of connection {ConnectionId} (epoch {Epoch}); its worker and pings run here, from the stored cursors.")]
+    public static partial void LeaseAcquired(ILogger logger, string nodeId, string connectionId, long epoch);
+
+    [LoggerMessage(1602, LogLevel.Warning, "Node {NodeId} lost the lease of connection {ConnectionId} (epoch {Epoch}): {Reason}. Its worker is stopped; the node that takes the lease sends from the stored cursors.")]
+    public static partial void LeaseLost(ILogger logger, string nodeId, string connectionId, long epoch, string reason);
+
+    [LoggerMessage(1603, LogLevel.Information, "Node {NodeId} released the lease of connection {ConnectionId} (epoch {Epoch}); another node may take it at once.")]
+    public static partial void LeaseReleased(ILogger logger, string nodeId, string connectionId, long epoch);
+
+    [LoggerMessage(1604, LogLevel.Warning, "Node {NodeId} could not renew the lease of connection {ConnectionId}; it keeps trying until the lease runs out. Reason: {Reason}")]
+    public static partial void LeaseRenewalFailed(ILogger logger, string nodeId, string connectionId, string reason);
+
+    [LoggerMessage(1605, LogLevel.Error, "A lease round of node {NodeId} failed; it runs again at the next interval.")]
+    public static partial void LeaseRoundFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(1606, LogLevel.Warning, "The change of channel {ChannelId} could not be signalled to the other nodes; their workers send it at their next catch-up or with the channel's next change. Reason: {Reason}")]
+    public static partial void ChangeSignalNotPublished(ILogger logger, string channelId, string reason);
+
+    [LoggerMessage(1607, LogLevel.Information, "Change signals may have been missed (the listener connected or reconnected): catching up the {Count} connections node {NodeId} owns.")]
+    public static partial void ChangeSignalsMissed(ILogger logger, string nodeId, int count);
+
+    [LoggerMessage(1608, LogLevel.Error, "Listening for change signals from other nodes stopped unexpectedly; changes made on other nodes reach this node's workers only at their next catch-up.")]
+    public static partial void ChangeListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1609, LogLevel.Debug, "Frame {MessageId} from connection {ConnectionId} was already answered by another node; its answer is repeated.")]
+    public static partial void DuplicateFrameFromLog(ILogger logger, string messageId, string connectionId);
+
+    [LoggerMessage(1610, LogLevel.Warning, "Frame {MessageId} from connection {ConnectionId} was applied and is answered OK, but could not be recorded for the other nodes; a copy sent to another node would be applied again (harmless: applying is idempotent). Reason: {Reason}")]
+    public static partial void FrameNotRecorded(ILogger logger, string messageId, string connectionId, string reason);
+
+    [LoggerMessage(1611, LogLevel.Debug, "Removed {Count} expired entries of the shared inbound frame log.")]
+    public static partial void FrameLogSwept(ILogger logger, int count);
+
+    [LoggerMessage(1612, LogLevel.Warning, "Removing expired entries of the shared inbound frame log failed; it is tried again later. Reason: {Reason}")]
+    public static partial void FrameLogSweepFailed(ILogger logger, string reason);
 }

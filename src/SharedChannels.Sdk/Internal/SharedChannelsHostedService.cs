@@ -2,13 +2,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Connections;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Storage;
 using SharedChannels.Storage.InMemory;
 
 namespace SharedChannels.Internal;
 
-/// <summary>Runs the SDK's background work (the connection monitor) for the lifetime of the host.</summary>
+/// <summary>
+/// Runs the SDK's background work for the lifetime of the host: the connection monitor, and with several nodes the lease
+/// keeper and the change signal listener.
+/// </summary>
 internal sealed class SharedChannelsHostedService(
     IOptionsMonitor<SharedChannelsOptions> options,
     IConnectionStore connectionStore,
@@ -16,11 +20,16 @@ internal sealed class SharedChannelsHostedService(
     SharedChannels.Sync.SharedChannelSync sync,
     SharedChannels.Connections.Internal.ConnectionObservers observers,
     SharedChannels.Connections.Internal.SiteUrlAnnouncer announcer,
+    ConnectionOwnership ownership,
+    ConnectionLeaseKeeper keeper,
+    ChangeSignalListener listener,
     ILogger<SharedChannelsHostedService> logger) : IHostedService, IDisposable
 {
     private CancellationTokenSource? _stopping;
     private Task? _monitorLoop;
     private Task? _catchUp;
+    private Task? _keeperLoop;
+    private Task? _listenerLoop;
 
     /// <summary>Gets the start-up resume work (site URL announcements, catch-up); completed when there is none. For tests.</summary>
     internal Task Resumed => _catchUp ?? Task.CompletedTask;
@@ -38,10 +47,23 @@ internal sealed class SharedChannelsHostedService(
         {
             _stopping = new CancellationTokenSource();
             _monitorLoop = Task.Run(() => monitor.RunAsync(_stopping.Token), CancellationToken.None);
+            if (listener.HasWork)
+            {
+                _listenerLoop = Task.Run(() => listener.RunAsync(_stopping.Token), CancellationToken.None);
+            }
+
+            if (keeper.HasWork)
+            {
+                _keeperLoop = Task.Run(() => keeper.RunAsync(_stopping.Token), CancellationToken.None);
+            }
+
             // Resume as after an interruption: tell SDK peers our site URL (it may have changed since the last run),
             // resend pending channel invitations and send, from the stored cursors, whatever was not acknowledged
-            // before the restart.
-            _catchUp = Task.Run(() => ResumeAsync(current.EnableSharedChannels, _stopping.Token), CancellationToken.None);
+            // before the restart. With several nodes, the keeper does this for each connection as it takes its lease.
+            if (ownership.IsSingleNode)
+            {
+                _catchUp = Task.Run(() => ResumeAsync(current.EnableSharedChannels, _stopping.Token), CancellationToken.None);
+            }
         }
 
         return Task.CompletedTask;
@@ -86,13 +108,29 @@ internal sealed class SharedChannelsHostedService(
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _monitorLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_catchUp is not null)
+        foreach (Task? loop in (Task?[])[_catchUp, _keeperLoop, _listenerLoop])
         {
-            await _catchUp.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (loop is not null)
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // Only stop the sync workers: the container owns SharedChannelSync (and the monitor) and disposes them.
         await StopSyncWorkersAsync(cancellationToken).ConfigureAwait(false);
+
+        // Then hand the connections over: another node takes them at once instead of when the leases expire.
+        if (!ownership.IsSingleNode)
+        {
+            try
+            {
+                await keeper.ReleaseAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StopWorkersFailed(logger, ex);
+            }
+        }
     }
 
     private async Task StopSyncWorkersAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SharedChannels.Coordination.Internal;
 
 namespace SharedChannels.Internal;
 
@@ -82,6 +83,16 @@ internal sealed class SharedChannelsOptionsValidator : IValidateOptions<SharedCh
         if (options.GlobalUserSyncBatchSize > MaxGlobalUserSyncBatchSize)
         {
             failures.Add($"GlobalUserSyncBatchSize ({options.GlobalUserSyncBatchSize}) must be at most {MaxGlobalUserSyncBatchSize}, as in Mattermost; 0 means the default of {SharedChannelsOptions.DefaultGlobalUserSyncBatchSize}.");
+        }
+
+        if (options.ConnectionLeaseDuration < TimeSpan.FromSeconds(1) || options.ConnectionLeaseDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"ConnectionLeaseDuration ({options.ConnectionLeaseDuration}) must be between 1 second and 10 minutes; the default, {SharedChannelsOptions.DefaultConnectionLeaseDuration}, hands a dead node's connections over within about 7 seconds.");
+        }
+
+        if (options.NodeId is { } nodeId && !NodeIds.IsValid(nodeId))
+        {
+            failures.Add($"NodeId must be 1 to {NodeIds.MaxLength} letters, digits or '.', '_', '-', ':', '@' (e.g. 'chat-1'), unique among the nodes; leave it unset to have one made from the machine name and process id.");
         }
 
         if (!Enum.IsDefined(options.UsernameCollisionPolicy))

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Content;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
 using SharedChannels.Sync.Internal;
@@ -39,6 +40,7 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
 
     private readonly IOptionsMonitor<SharedChannelsOptions>? _options;
     private readonly SyncRouter? _router;
+    private readonly ChangeSignalPublisher? _publisher;
 
     internal SharedChannelSync(
         ISharedChannelStore channels,
@@ -52,17 +54,20 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
         IOptionsMonitor<SharedChannelsOptions> options,
         TimeProvider timeProvider,
         IRetryDelays retryDelays,
+        ConnectionOwnership ownership,
+        ChangeSignalPublisher publisher,
         ILogger<SharedChannelSync> logger)
     {
         _options = options;
+        _publisher = publisher;
         var attachments = new AttachmentSender(users, files, sender, options, logger);
         var rejections = new RejectionReporter(OnItemRejected, logger);
         var readAhead = new PageReadAhead(content);
         var statuses = new StatusOutbox();
         var holds = new NewShareHolds(timeProvider);
         var round = new ChannelRound(
-            channels, connections, syncState, users, systemMessages, options, timeProvider, readAhead, statuses, holds, new BatchSender(sender, attachments, rejections, logger), logger);
-        _router = new SyncRouter(channels, connections, timeProvider, retryDelays, round, statuses, readAhead, holds, attachments, logger);
+            channels, connections, syncState, users, systemMessages, options, timeProvider, readAhead, statuses, holds, new BatchSender(sender, attachments, rejections, logger), ownership, logger);
+        _router = new SyncRouter(channels, connections, timeProvider, retryDelays, round, statuses, readAhead, holds, attachments, ownership, publisher, logger);
     }
 
     /// <summary>Initializes a new instance of the <see cref="SharedChannelSync"/> class for mocking: it syncs nothing.</summary>
@@ -134,8 +139,23 @@ public class SharedChannelSync : IAsyncDisposable, IDisposable, IPeerActivityLis
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Wakes the workers of a channel's connections, except <paramref name="exceptConnectionId"/> (the peer a relayed change came from).</summary>
+    /// <summary>
+    /// Wakes the workers of a channel's connections, except <paramref name="exceptConnectionId"/> (the peer a relayed change
+    /// came from): those on this node at once, those owned by other nodes through the change signals.
+    /// </summary>
     internal void NotifyChannelChanged(string channelId, string? exceptConnectionId)
+    {
+        if (_router is null || _options is not { CurrentValue: { EnableSharedChannels: true, EnableRemoteClusterService: true } })
+        {
+            return;
+        }
+
+        _router.RouteChannel(channelId, exceptConnectionId);
+        _publisher?.Publish(channelId, exceptConnectionId);
+    }
+
+    /// <summary>Wakes the workers of a channel's connections owned by this node: another node signalled the change.</summary>
+    internal void RouteChannelLocally(string channelId, string? exceptConnectionId)
     {
         if (_router is null || _options is not { CurrentValue: { EnableSharedChannels: true, EnableRemoteClusterService: true } })
         {

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SharedChannels.Coordination;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Storage;
 using SharedChannels.Transport.Internal;
@@ -16,9 +18,21 @@ namespace SharedChannels.Transport;
 /// each request as received; it authenticates the sender (constant-time token comparison), validates the frame,
 /// routes it by topic and returns the answer to send back, in Mattermost's shapes.
 /// </summary>
+/// <remarks>
+/// Frames answered OK are remembered, so a copy sent again gets the same answer without being applied twice; between two
+/// SDK hosts, each signature is accepted once within the replay window. With several nodes (an
+/// <see cref="IInboundFrameLog"/> from a storage package), both are also shared through the database, behind the
+/// in-process memory that still settles copies arriving at one node together.
+/// </remarks>
 public sealed class RemoteFrameDispatcher
 {
     private const int DedupeCapacity = 10_000;
+
+    /// <summary>How long the shared frame log keeps a frame answered OK: far longer than any peer retries one request.</summary>
+    internal static readonly TimeSpan AnsweredFrameRetention = TimeSpan.FromHours(1);
+
+    /// <summary>How long the shared frame log keeps a signature: twice the replay window, as the in-process memory does.</summary>
+    internal static readonly TimeSpan SignatureRetention = 2 * FrameSignature.ReplayWindow;
 
     private readonly IConnectionStore _store;
     private readonly IOptionsMonitor<SharedChannelsOptions> _options;
@@ -32,6 +46,7 @@ public sealed class RemoteFrameDispatcher
     private readonly ConcurrentQueue<(string RemoteId, string MessageId)> _answeredOrder = new();
     private readonly IPeerActivityListener? _peerActivity;
     private readonly RefusalLogThrottle _refusals;
+    private readonly IInboundFrameLog? _sharedLog;
 
     internal RemoteFrameDispatcher(
         IConnectionStore store,
@@ -41,8 +56,10 @@ public sealed class RemoteFrameDispatcher
         IUploadHandler? uploads,
         ILogger<RemoteFrameDispatcher> logger,
         IProfileImageHandler? profileImages = null,
-        IPeerActivityListener? peerActivity = null)
+        IPeerActivityListener? peerActivity = null,
+        IInboundFrameLog? frameLog = null)
     {
+        _sharedLog = frameLog is null or LocalInboundFrameLog ? null : frameLog;
         _uploads = uploads;
         _peerActivity = peerActivity;
         _refusals = new RefusalLogThrottle(timeProvider);
@@ -92,6 +109,13 @@ public sealed class RemoteFrameDispatcher
             _signatures.Verify(connection.Token, request) is { } signatureProblem)
         {
             return Refuse(request, 401, signatureProblem);
+        }
+
+        // Fresh on this node; with several nodes, it must also be new to the others (a replay sent to another node).
+        if (_sharedLog is not null && connection.PeerSupportsSignedFrames && request.Endpoint != RemoteEndpoint.ConfirmInvitation &&
+            !await _sharedLog.TryRecordSignatureAsync(connection.RemoteId, request.Signature!, SignatureRetention, cancellationToken).ConfigureAwait(false))
+        {
+            return Refuse(request, 401, FrameSignature.ReplayedReason);
         }
 
         // Whatever the peer sends, it is reachable: a worker waiting out a retry delay toward it goes now.
@@ -156,10 +180,22 @@ public sealed class RemoteFrameDispatcher
             return await existing.ConfigureAwait(false);
         }
 
+        // Only frames on /msg are shared between nodes: a confirmation is answered by status, and handled once anyway.
+        bool shared = _sharedLog is not null && request.Endpoint == RemoteEndpoint.Message;
         RemoteResponse response;
+        bool answeredElsewhere = false;
         try
         {
-            response = await HandleAsync(handler, new InboundFrame(connection, request.Endpoint, msg.Id, msg.Topic, msg.CreateAt, msg.Payload), cancellationToken).ConfigureAwait(false);
+            if (shared && await _sharedLog!.GetAnswerAsync(claimedId, msg.Id, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                Log.DuplicateFrameFromLog(_logger, msg.Id, claimedId);
+                response = new RemoteResponse(200, earlier);
+                answeredElsewhere = true;
+            }
+            else
+            {
+                response = await HandleAsync(handler, new InboundFrame(connection, request.Endpoint, msg.Id, msg.Topic, msg.CreateAt, msg.Payload), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -168,8 +204,17 @@ public sealed class RemoteFrameDispatcher
             throw;
         }
 
+        bool ok = response.StatusCode == 200 && WireFormat.TryReadReply(response.Body.Span) is { IsOk: true };
+        if (ok && shared && !answeredElsewhere)
+        {
+            // The frame's changes are committed (the handler returned): recorded now, before the peer has the answer. A
+            // node dying between the two leaves the frame unrecorded, and a copy sent to another node is applied again,
+            // which applying by id makes harmless.
+            await RecordAnswerAsync(claimedId, msg.Id, response.Body).ConfigureAwait(false);
+        }
+
         handling.SetResult(response);
-        if (response.StatusCode == 200 && WireFormat.TryReadReply(response.Body.Span) is { IsOk: true })
+        if (ok)
         {
             Remember(key);
         }
@@ -180,6 +225,19 @@ public sealed class RemoteFrameDispatcher
         }
 
         return response;
+    }
+
+    private async Task RecordAnswerAsync(string remoteId, string messageId, ReadOnlyMemory<byte> answer)
+    {
+        try
+        {
+            // Not cancelled with the request: the changes are applied whether or not the peer waits for the answer.
+            await _sharedLog!.RecordAnswerAsync(remoteId, messageId, answer, AnsweredFrameRetention, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.FrameNotRecorded(_logger, messageId, remoteId, ex is SharedChannelsException ? ex.Message : ex.GetType().Name);
+        }
     }
 
     private async Task<RemoteResponse> HandleAsync(IFrameHandler handler, InboundFrame frame, CancellationToken cancellationToken)

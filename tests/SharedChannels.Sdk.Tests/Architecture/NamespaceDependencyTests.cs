@@ -12,7 +12,7 @@ namespace SharedChannels.Tests.Architecture;
 public sealed class NamespaceDependencyTests
 {
     private static readonly string[] Features =
-        ["Connections", "Sharing", "Sync", "Storage", "Content", "Identity", "Transport", "Invitations", "Commands"];
+        ["Connections", "Sharing", "Sync", "Storage", "Content", "Identity", "Transport", "Invitations", "Commands", "Coordination"];
 
     private const BindingFlags Declared =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;

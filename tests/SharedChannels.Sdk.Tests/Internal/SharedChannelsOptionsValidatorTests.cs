@@ -127,4 +127,52 @@ public sealed class SharedChannelsOptionsValidatorTests
 
         Assert.That(options.EffectiveMaxPostsPerSyncToSdkPeers, Is.EqualTo(effective));
     }
+
+    [TestCase(0.5)]
+    [TestCase(0)]
+    [TestCase(601)]
+    public void Validate_ConnectionLeaseDurationOutOfRange_FailsNamingIt(double seconds)
+    {
+        ValidateOptionsResult result = Validate(o => o.ConnectionLeaseDuration = TimeSpan.FromSeconds(seconds));
+
+        Assert.That(result.Failures, Has.One.Contains("ConnectionLeaseDuration").And.Contains("between 1 second and 10 minutes"));
+    }
+
+    [TestCase("")]
+    [TestCase("node a")]
+    [TestCase("node|a")]
+    [TestCase("nøde")]
+    public void Validate_UnusableNodeId_FailsSayingWhatCanBeUsed(string nodeId)
+    {
+        ValidateOptionsResult result = Validate(o => o.NodeId = nodeId);
+
+        Assert.That(result.Failures, Has.One.Contains("NodeId must be 1 to 128"));
+    }
+
+    [TestCase("chat-1")]
+    [TestCase("host.example.com:4711@eu")]
+    public void Validate_UsableNodeIdAndLeaseDuration_Succeeds(string nodeId)
+    {
+        ValidateOptionsResult result = Validate(o =>
+        {
+            o.NodeId = nodeId;
+            o.ConnectionLeaseDuration = TimeSpan.FromSeconds(1);
+        });
+
+        Assert.That(result.Succeeded, Is.True, result.FailureMessage);
+    }
+
+    [Test]
+    public void Defaults_LeaseOfFiveSecondsRenewedEveryThirdAndNoNodeId()
+    {
+        var options = new SharedChannelsOptions();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(options.ConnectionLeaseDuration, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.ConnectionLeaseRenewInterval, Is.EqualTo(TimeSpan.FromSeconds(5) / 3));
+            Assert.That(options.NodeId, Is.Null);
+            Assert.That(SharedChannels.Coordination.Internal.NodeIds.IsValid(SharedChannels.Coordination.Internal.NodeIds.Generate()), Is.True, "a generated id is one a host could configure");
+        }
+    }
 }

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using SharedChannels.Content;
+using SharedChannels.Coordination;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
+using SharedChannels.Tests.Coordination;
 using SharedChannels.Storage.InMemory;
 using SharedChannels.Sync.Internal;
 using SharedChannels.Wire;
@@ -28,6 +31,7 @@ public sealed class ChannelRoundTests
     private Dictionary<string, Func<Task<bool>>> _answers = null!;
     private Mock<IChannelContent> _content = null!;
     private ServiceProvider _services = null!;
+    private ConnectionOwnership _ownership = null!;
 
     [SetUp]
     public async Task SetUp()
@@ -39,6 +43,7 @@ public sealed class ChannelRoundTests
         _sent = new();
         _answers = new(StringComparer.Ordinal);
         _content = new();
+        _ownership = new ConnectionOwnership(new SingleNodeConnectionLeaseStore(), _time, "node");
         var users = new Mock<IUserDirectory>();
         users.Setup(u => u.GetUserAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns((string id, CancellationToken _) => ValueTask.FromResult<ChatUser?>(new ChatUser { Id = id, Username = id }));
@@ -117,6 +122,42 @@ public sealed class ChannelRoundTests
     }
 
     [Test]
+    public async Task MultiNode_RunAsync_LeaseLostWhileTheFirstPageIsInFlight_SendsNoFurtherPageAndLeavesTheCursor()
+    {
+        await AddConnectionAsync(sdkPeer: true);
+        _ownership = new ConnectionOwnership(new FakeLeaseStore(), _time, "node-a");
+        _ownership.Hold(new ConnectionLease(Connection, "node-a", 1), _time.GetTimestamp(), TimeSpan.FromSeconds(5));
+        _answers["post1"] = () =>
+        {
+            // The keeper learns the lease is gone while page 1 is on its way (pages 2 and 3 would follow at once).
+            _ownership.Drop(Connection, out _);
+            return Task.FromResult(true);
+        };
+
+        SharedChannelsException? stopped = Assert.ThrowsAsync<SharedChannelsException>(() => NewRound().RunAsync(Connection, Channel, CancellationToken.None));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stopped?.Message, Does.Contain("no longer holds the lease"));
+            Assert.That(_sent, Is.EqualTo(new[] { "post1" }), "nothing is sent after the node knows it lost the lease");
+            Assert.That(await CursorAsync(), Is.Null, "the new owner resends page 1; this node does not move the cursor");
+        }
+    }
+
+    [Test]
+    public async Task MultiNode_RunAsync_LeaseDeadlinePassed_SendsNothing()
+    {
+        await AddConnectionAsync(sdkPeer: true);
+        _ownership = new ConnectionOwnership(new FakeLeaseStore(), _time, "node-a");
+        _ownership.Hold(new ConnectionLease(Connection, "node-a", 1), _time.GetTimestamp(), TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.That(() => NewRound().RunAsync(Connection, Channel, CancellationToken.None), Throws.TypeOf<SharedChannelsException>());
+
+        Assert.That(_sent, Is.Empty, "renewals failed until the lease ran out: the fence holds without the keeper");
+    }
+
+    [Test]
     public void AcceptedLeadingPages_CountsOnlyTheUnbrokenRunOfAcceptedSends()
     {
         Task<bool>[] sends = [Task.FromResult(true), Task.FromResult(true), Task.FromResult(false), Task.FromResult(true)];
@@ -150,6 +191,7 @@ public sealed class ChannelRoundTests
             new StatusOutbox(),
             new NewShareHolds(_time),
             sender.Object,
+            _ownership,
             NullLogger.Instance);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedChannels.Content;
 using SharedChannels.Content.Internal;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
@@ -16,6 +17,10 @@ namespace SharedChannels.Sync.Internal;
 /// <see cref="RoundItems"/> holds back); to any other peer, one. The cursor only ever moves past an unbroken run of
 /// accepted pages, so a failure in the middle resends from the first page not accepted.
 /// </summary>
+/// <remarks>
+/// With several nodes, each page is sent, and the cursor written, only while this node owns the connection (the lease
+/// fence, <see cref="ConnectionOwnership.Owns"/>): a node that knows it lost the lease sends nothing more.
+/// </remarks>
 internal sealed class ChannelRound(
     ISharedChannelStore channels,
     IConnectionStore connections,
@@ -28,6 +33,7 @@ internal sealed class ChannelRound(
     StatusOutbox statuses,
     NewShareHolds holds,
     ISyncBatchSender sender,
+    ConnectionOwnership ownership,
     ILogger logger)
 {
     /// <summary>Runs a round; returns whether more pages follow (the channel is queued again).</summary>
@@ -81,6 +87,11 @@ internal sealed class ChannelRound(
                 SyncMsgDto? message = await SyncBatchBuilder.BuildAsync(channel, connectionId, page, pages.Count == 0 ? taken : [], users, cancellationToken).ConfigureAwait(false);
                 pages.Add(page);
                 messagesSent.Add(message is not null);
+                if (message is not null)
+                {
+                    EnsureOwned(connectionId);
+                }
+
                 sends.Add(message is null ? Task.FromResult(true) : sender.SendAsync(connection, channel, message, cancellationToken));
                 position = page.NextCursor;
             }
@@ -109,6 +120,8 @@ internal sealed class ChannelRound(
                 string next = pages[accepted - 1].NextCursor;
                 if (cursor is null || cursor.Cursor != next || messagesSent.Take(accepted).Any(sent => sent))
                 {
+                    // The node that took the lease may have moved the cursor on already: it is not moved back.
+                    EnsureOwned(connectionId);
                     await syncState.SetCursorAsync(new SyncCursor(channelId, connectionId, next, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -151,6 +164,18 @@ internal sealed class ChannelRound(
             }
 
             throw;
+        }
+    }
+
+    /// <summary>The lease fence: nothing is sent or written for a connection this node does not own (any more).</summary>
+    private void EnsureOwned(string connectionId)
+    {
+        if (!ownership.Owns(connectionId))
+        {
+            throw new SharedChannelsException(
+                SharedChannelsErrorCode.InvalidState,
+                $"This node no longer holds the lease of connection {connectionId}; the node that takes it sends from the stored cursor.",
+                isTransient: true);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SharedChannels.Coordination.Internal;
 using SharedChannels.Diagnostics;
 using SharedChannels.Identity;
 using SharedChannels.Storage;
@@ -12,6 +13,10 @@ namespace SharedChannels.Sync.Internal;
 /// <see cref="RemoteWorker"/> per connection, each running <see cref="ChannelRound"/>s; tracks whether any work is
 /// running or due (<see cref="WhenIdleAsync"/>) and forgets a connection's state when its worker stops.
 /// </summary>
+/// <remarks>
+/// With several nodes, a worker only runs on the node that owns its connection (<see cref="ConnectionOwnership"/>);
+/// changes for connections owned elsewhere reach their owner through the change signals, which the caller publishes.
+/// </remarks>
 internal sealed class SyncRouter : IAsyncDisposable, IDisposable
 {
     /// <summary>How often a peer's requests may cut short a worker's retry delay toward it.</summary>
@@ -26,6 +31,8 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
     private readonly PageReadAhead _readAhead;
     private readonly NewShareHolds _holds;
     private readonly AttachmentSender _attachments;
+    private readonly ConnectionOwnership _ownership;
+    private readonly ChangeSignalPublisher _publisher;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _peerWakes = new(StringComparer.Ordinal);
@@ -44,8 +51,12 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
         PageReadAhead readAhead,
         NewShareHolds holds,
         AttachmentSender attachments,
+        ConnectionOwnership ownership,
+        ChangeSignalPublisher publisher,
         ILogger logger)
     {
+        _ownership = ownership;
+        _publisher = publisher;
         _channels = channels;
         _connections = connections;
         _timeProvider = timeProvider;
@@ -88,8 +99,16 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
         {
             try
             {
-                // Whatever changed meanwhile (the administrator joining the channel) goes out now.
-                GetWorker(connectionId).Enqueue(channelId);
+                // Whatever changed meanwhile (the administrator joining the channel) goes out now, from whichever node
+                // owns the connection.
+                if (_ownership.Owns(connectionId))
+                {
+                    GetWorker(connectionId).Enqueue(channelId);
+                }
+                else
+                {
+                    _publisher.Publish(channelId, exceptConnectionId: null);
+                }
             }
             catch (ObjectDisposedException)
             {
@@ -142,6 +161,12 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
     /// <summary>Wakes the worker of a connection for every channel shared with it, and ends its retry delay.</summary>
     public async Task CatchUpAsync(string connectionId, CancellationToken cancellationToken)
     {
+        if (!_ownership.Owns(connectionId))
+        {
+            // Its owner catches it up: when it took the lease, and whenever it may have missed changes.
+            return;
+        }
+
         RemoteWorker? worker = null;
         foreach (string channelId in await ChannelsSharedWithAsync(connectionId, cancellationToken).ConfigureAwait(false))
         {
@@ -215,7 +240,7 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
 
             if (channel.HomeConnectionId is { } home)
             {
-                if (home != exceptConnectionId)
+                if (home != exceptConnectionId && _ownership.Owns(home))
                 {
                     GetWorker(home).Enqueue(channelId);
                 }
@@ -225,7 +250,7 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
 
             foreach (SharedChannelRemote remote in await _channels.ListRemotesAsync(channelId).ConfigureAwait(false))
             {
-                if (remote.InvitationAccepted && remote.ConnectionId != exceptConnectionId)
+                if (remote.InvitationAccepted && remote.ConnectionId != exceptConnectionId && _ownership.Owns(remote.ConnectionId))
                 {
                     GetWorker(remote.ConnectionId).Enqueue(channelId);
                 }
@@ -248,7 +273,9 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
         {
             foreach (ConnectionRecord connection in await _connections.ListAsync().ConfigureAwait(false))
             {
-                if (connection.DeletedAt is null && connection.InvitationAccepted &&
+                // Statuses are kept in memory, per node: one reported on a node that does not own the connection is not
+                // sent (docs/operations.md).
+                if (connection.DeletedAt is null && connection.InvitationAccepted && _ownership.Owns(connection.RemoteId) &&
                     await ChannelsSharedWithAsync(connection.RemoteId, CancellationToken.None).ConfigureAwait(false) is [string first, ..])
                 {
                     _statuses.Add(connection.RemoteId, status);
@@ -270,15 +297,41 @@ internal sealed class SyncRouter : IAsyncDisposable, IDisposable
     private RemoteWorker GetWorker(string connectionId)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        RemoteWorker worker = _workers.GetOrAdd(connectionId, id => new RemoteWorker(
+        RemoteWorker worker = _workers.GetOrAdd(connectionId, NewWorker);
+        worker.Start();
+        return worker;
+    }
+
+    private RemoteWorker NewWorker(string id)
+    {
+        RemoteWorker? created = null;
+        created = new RemoteWorker(
             id,
             _timeProvider,
             _delays,
-            (channelId, ct) => _round.RunAsync(id, channelId, ct),
+            (channelId, ct) => _ownership.Owns(id) ? _round.RunAsync(id, channelId, ct) : StopUnownedAsync(created!),
             (channelId, attempt, delay, ex) => Log.BatchFailed(_logger, channelId, id, attempt, delay, ex is SharedChannelsException ? ex.Message : ex.GetType().Name),
-            SignalIdle));
-        worker.Start();
-        return worker;
+            SignalIdle);
+        return created;
+    }
+
+    /// <summary>
+    /// A worker started just as its lease was lost (the keeper stops the workers of lost leases, but a change routed at
+    /// that moment may start one again): it sends nothing and stops, in the background, as its loop cannot wait for itself.
+    /// </summary>
+    private Task<bool> StopUnownedAsync(RemoteWorker worker)
+    {
+        // Only this worker: should the lease be taken again meanwhile, the worker started for it is left alone.
+        if (_workers.TryRemove(new KeyValuePair<string, RemoteWorker>(worker.ConnectionId, worker)))
+        {
+            _ = Task.Run(async () =>
+            {
+                await worker.DisposeAsync().ConfigureAwait(false);
+                SignalIdle();
+            });
+        }
+
+        return Task.FromResult(false);
     }
 
     private void SignalIdle()

@@ -18,6 +18,9 @@ internal sealed class FrameSignature(TimeProvider timeProvider)
     /// <summary>How far a signature's timestamp may be from this clock, either way.</summary>
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
+    /// <summary>The reason a replayed request is refused.</summary>
+    public const string ReplayedReason = "the signed request was replayed";
+
     private static readonly byte[] KeyLabel = Encoding.UTF8.GetBytes("sharedchannels/frame-signature/v1:");
 
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
@@ -63,7 +66,7 @@ internal sealed class FrameSignature(TimeProvider timeProvider)
         }
 
         SweepExpired(now);
-        return _seen.TryAdd(request.RemoteId + "/" + signature, timestamp) ? null : "the signed request was replayed";
+        return _seen.TryAdd(request.RemoteId + "/" + signature, timestamp) ? null : ReplayedReason;
     }
 
     private void SweepExpired(long now)
