@@ -25,7 +25,7 @@ internal sealed class GroupedWrites(ChatDatabase database)
     /// <summary>Runs <paramref name="write"/> in the next transaction and returns its result once that is committed.</summary>
     /// <typeparam name="T">The write's result.</typeparam>
     /// <param name="write">The write: statements on the connection it is given, in the transaction; must not begin or commit one itself.</param>
-    /// <param name="cancellationToken">Cancels the write while it waits or runs (it is then rolled back alone); once the commit has begun, only the wait.</param>
+    /// <param name="cancellationToken">Cancels the write while it waits or runs (it is then rolled back alone); once it has run, only the wait (it may still be committed).</param>
     /// <returns>The write's result.</returns>
     public async Task<T> RunAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
@@ -50,6 +50,19 @@ internal sealed class GroupedWrites(ChatDatabase database)
     // Takes the writer, then every write queued by then (up to the maximum), again until none is left: the writes that
     // arrive while the writer is busy, with anything else or with the previous group, form the next group.
     private async Task LeadAsync()
+    {
+        try
+        {
+            await LeadGroupsAsync();
+        }
+        catch (Exception ex)
+        {
+            // Not expected (every failure is given to its writes), but no write may wait for ever, nor the next leader.
+            FailQueued(ex);
+        }
+    }
+
+    private async Task LeadGroupsAsync()
     {
         while (true)
         {

@@ -79,41 +79,8 @@ internal static class WireFormat
                     continue;
                 }
 
-                Expect(ref reader, JsonTokenType.StartObject);
                 hasMessage = true;
-                while (NextProperty(ref reader))
-                {
-                    if (reader.ValueTextEquals(IdName.EncodedUtf8Bytes))
-                    {
-                        Next(ref reader);
-                        id = NullableString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals(TopicName.EncodedUtf8Bytes))
-                    {
-                        Next(ref reader);
-                        topic = NullableString(ref reader);
-                    }
-                    else if (reader.ValueTextEquals(CreateAtName.EncodedUtf8Bytes))
-                    {
-                        Next(ref reader);
-                        createAt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value)
-                            ? value
-                            : throw new JsonException("msg.create_at is not a whole number.");
-                    }
-                    else if (reader.ValueTextEquals(PayloadName.EncodedUtf8Bytes))
-                    {
-                        Next(ref reader);
-                        int start = (int)reader.TokenStartIndex;
-                        bool isNull = reader.TokenType == JsonTokenType.Null;
-                        reader.Skip();
-                        payload = isNull ? default : body[start..(int)reader.BytesConsumed];
-                    }
-                    else
-                    {
-                        Next(ref reader);
-                        reader.Skip();
-                    }
-                }
+                (id, topic, createAt, payload) = ReadMessage(ref reader, body);
             }
             else
             {
@@ -182,6 +149,51 @@ internal static class WireFormat
         {
             return null;
         }
+    }
+
+    // The msg object: {"id","topic","create_at","payload"}, in any order, unknown properties skipped.
+    private static (string? Id, string? Topic, long CreateAt, ReadOnlyMemory<byte> Payload) ReadMessage(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body)
+    {
+        Expect(ref reader, JsonTokenType.StartObject);
+        string? id = null;
+        string? topic = null;
+        long createAt = 0;
+        ReadOnlyMemory<byte> payload = default;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals(IdName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                id = NullableString(ref reader);
+            }
+            else if (reader.ValueTextEquals(TopicName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                topic = NullableString(ref reader);
+            }
+            else if (reader.ValueTextEquals(CreateAtName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                createAt = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long value)
+                    ? value
+                    : throw new JsonException("msg.create_at is not a whole number.");
+            }
+            else if (reader.ValueTextEquals(PayloadName.EncodedUtf8Bytes))
+            {
+                Next(ref reader);
+                int start = (int)reader.TokenStartIndex;
+                bool isNull = reader.TokenType == JsonTokenType.Null;
+                reader.Skip();
+                payload = isNull ? default : body[start..(int)reader.BytesConsumed];
+            }
+            else
+            {
+                Next(ref reader);
+                reader.Skip();
+            }
+        }
+
+        return (id, topic, createAt, payload);
     }
 
     private static void Next(ref Utf8JsonReader reader)
