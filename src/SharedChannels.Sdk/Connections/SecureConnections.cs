@@ -339,6 +339,14 @@ public class SecureConnections
             Body = body,
         };
         RemoteResponse response = await _sender.SendAsync(record, new Uri(invitation.SiteUrl), request, _options.CurrentValue.SendTimeout, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode && WireFormat.TryReadReply(response.Body.Span) is { Id: ReplyDto.InvitationExpiredId })
+        {
+            // Mattermost's error id for an invitation confirmed after 48 hours, which an SDK inviter sends too.
+            throw new SharedChannelsException(
+                SharedChannelsErrorCode.InvitationExpired,
+                "The invitation has expired: ask the inviting workspace for a new one.");
+        }
+
         ReplyDto reply = RemoteSender.EnsureOk(record.RemoteId, response);
 
         // Signed frames only when the inviter announced them too; a Mattermost inviter never does.

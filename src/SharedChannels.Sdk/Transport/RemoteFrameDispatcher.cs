@@ -253,7 +253,7 @@ public sealed class RemoteFrameDispatcher
         {
             // /msg reports failures in the body with HTTP 200, as Mattermost does; confirm_invite uses the status.
             int status = frame.Endpoint == RemoteEndpoint.ConfirmInvitation ? StatusFor(ex.ErrorCode) : 200;
-            response = new RemoteResponse(status, WireFormat.Fail(ex.Message));
+            response = new RemoteResponse(status, WireFormat.Fail(ex.Message, ex.ErrorCode == SharedChannelsErrorCode.InvitationExpired ? ReplyDto.InvitationExpiredId : null));
             frame.Reply.MarkSent();
             Count(frame.Topic, "rejected");
         }

@@ -9,12 +9,23 @@ internal sealed class ReplyDto
     public const string StatusOk = "OK";
     public const string StatusFail = "FAIL";
 
+    /// <summary>Mattermost's error id for a confirmation after the invitation expired (its AppError's <c>id</c>).</summary>
+    public const string InvitationExpiredId = "api.context.invitation_expired.error";
+
     [JsonPropertyName("status")]
     public string? Status { get; set; }
 
     [JsonPropertyName("err")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Err { get; set; }
+
+    /// <summary>
+    /// Gets or sets an error id, as Mattermost's AppError carries one (<c>{"id":…,"message":…}</c>); an SDK peer sets it
+    /// only where the caller must tell one refusal from another (<see cref="InvitationExpiredId"/>).
+    /// </summary>
+    [JsonPropertyName("id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; set; }
 
     [JsonPropertyName("payload")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

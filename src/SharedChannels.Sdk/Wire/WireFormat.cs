@@ -99,9 +99,9 @@ internal static class WireFormat
             ? OkReply
             : JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusOk, Payload = payload }, WireJsonContext.Default.ReplyDto);
 
-    /// <summary>The reply <c>{"status":"FAIL","err":…}</c>.</summary>
-    public static byte[] Fail(string error) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusFail, Err = error }, WireJsonContext.Default.ReplyDto);
+    /// <summary>The reply <c>{"status":"FAIL","err":…}</c>, with an error <c>id</c> when one is given.</summary>
+    public static byte[] Fail(string error, string? id = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ReplyDto { Status = ReplyDto.StatusFail, Err = error, Id = id }, WireJsonContext.Default.ReplyDto);
 
     /// <summary>Reads a reply; returns <see langword="null"/> when the body is not a reply object.</summary>
     public static ReplyDto? TryReadReply(ReadOnlySpan<byte> body)

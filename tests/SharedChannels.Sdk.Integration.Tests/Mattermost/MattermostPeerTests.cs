@@ -50,6 +50,37 @@ public sealed class MattermostPeerTests
     }
 
     [Test]
+    public async Task AcceptInvitation_FromMattermostAfter48Hours_IsInvitationExpiredAndKeepsNothing()
+    {
+        (string remoteId, string code) = Peer.CreateInvitation("sdkhost", SampleHostAndMattermostPeer.Password);
+
+        // The invitation's row as Mattermost keeps it, created 49 hours ago: its confirm handler answers 400 with the
+        // AppError id api.context.invitation_expired.error.
+        Peer.Read(p =>
+        {
+            PeerRemoteCluster row = p.RemoteClusters[remoteId];
+            p.RemoteClusters[remoteId] = new PeerRemoteCluster
+            {
+                RemoteId = row.RemoteId,
+                Name = row.Name,
+                Token = row.Token,
+                CreatorId = row.CreatorId,
+                CreateAt = row.CreateAt - (long)TimeSpan.FromHours(49).TotalMilliseconds,
+            };
+            return row;
+        });
+        SecureConnections connections = _world.Host.Services.GetRequiredService<SecureConnections>();
+
+        var ex = Assert.ThrowsAsync<SharedChannelsException>(() => connections.AcceptAsync(
+            _world.Admin.Id,
+            new AcceptInvitationRequest { Name = SampleHostAndMattermostPeer.PeerName, InvitationCode = code, Password = SampleHostAndMattermostPeer.Password }));
+
+        Assert.That(ex!.ErrorCode, Is.EqualTo(SharedChannelsErrorCode.InvitationExpired));
+        Assert.That(ex.Message, Does.Contain("expired").And.Contain("new one"));
+        Assert.That(await connections.ListAsync(_world.Admin.Id), Is.Empty, "a refused acceptance keeps nothing");
+    }
+
+    [Test]
     public async Task Invitation_FromSdkHost_IsAcceptedByMattermostAndPingsWorkBothWays()
     {
         string? error = await _world.ConnectHostInvitesAsync();

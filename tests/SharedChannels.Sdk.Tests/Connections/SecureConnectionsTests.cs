@@ -201,8 +201,8 @@ public sealed class SecureConnectionsTests
 
         var ex = Assert.ThrowsAsync<SharedChannelsException>(() => _b.Connections.AcceptAsync(TestWorkspace.Admin, new AcceptInvitationRequest { Name = "a", InvitationCode = created.InvitationCode, Password = "pw" }));
 
-        Assert.That(ex!.ErrorCode, Is.EqualTo(SharedChannelsErrorCode.RemoteRejected));
-        Assert.That(ex.Message, Does.Contain("expired"));
+        Assert.That(ex!.ErrorCode, Is.EqualTo(SharedChannelsErrorCode.InvitationExpired));
+        Assert.That(ex.Message, Does.Contain("expired").And.Contain("new one"));
         Assert.That(await _b.Store.ListAsync(), Is.Empty);
         Assert.That((await _a.RecordAsync(created.Connection.Id)).InvitationAccepted, Is.False);
     }
