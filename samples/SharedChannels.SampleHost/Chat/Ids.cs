@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace SharedChannels.Samples.Chat;
 
 /// <summary>
@@ -8,9 +6,7 @@ namespace SharedChannels.Samples.Chat;
 /// </summary>
 public static class Ids
 {
-    private const string Alphabet = "ybndrfg8ejkmcpqxot1uwisza345h769";
-
-    /// <summary>Creates a new random id (130 random bits).</summary>
+    /// <summary>Creates a new random id, with the SDK's helper (<see cref="SharedChannelIds.NewId"/>).</summary>
     /// <returns>The id.</returns>
-    public static string NewId() => RandomNumberGenerator.GetString(Alphabet, 26);
+    public static string NewId() => SharedChannelIds.NewId();
 }
